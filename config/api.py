@@ -1,0 +1,54 @@
+"""The REST API root: every app's router, one error shape, the OpenAPI schema."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from fairpassage.core.api import router as core_router
+from fairpassage.core.errors import ApplicationError, InvalidInput, NotAuthenticated
+
+api = NinjaAPI(
+    title="Fair Passage API",
+    version="0.1.0",
+    description=(
+        "Fair recruitment checks, agency registry, grievances and referral for Vietnamese "
+        'workers in Japan. Errors are always {"error": {"code", "message", "field"}}.'
+    ),
+    urls_namespace="api",
+    docs_url=None,
+)
+api.add_router("/", core_router)
+
+
+def _render(request: HttpRequest, error: ApplicationError) -> HttpResponse:
+    return api.create_response(request, {"error": error.as_dict()}, status=error.status)
+
+
+@api.exception_handler(ApplicationError)
+def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    return _render(request, exc)
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    first = exc.errors[0] if exc.errors else {}
+    loc = [str(part) for part in first.get("loc", []) if part not in ("body", "query", "path")]
+    field = ".".join(loc) or None
+    message = _("The field %(field)s is missing or not valid.") % {"field": field or "?"}
+    return _render(request, InvalidInput(message, field=field))
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _render(request, NotAuthenticated())
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    error = ApplicationError(str(exc), code="http_error")
+    error.status = exc.status_code
+    return _render(request, error)

@@ -1,0 +1,19 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from config.api import api
+
+urlpatterns = [
+    path("api/", api.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+]
+urlpatterns += i18n_patterns(
+    path("", include("fairpassage.web.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=True,
+)
+
+handler404 = "fairpassage.web.views.page_not_found"
+handler500 = "fairpassage.web.views.server_error"

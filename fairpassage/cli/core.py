@@ -1,0 +1,132 @@
+"""Operator sub-commands: setup, keys, tokens, the OpenAPI schema."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from fairpassage.cli.base import CommandError, Subcommands, setup_django
+
+
+def register(commands: Subcommands) -> None:
+    setup = commands.add_parser(
+        "setup", help="migrate the database, load reference data and (in development) a demo"
+    )
+    setup.add_argument("--no-demo", action="store_true", help="do not create demo users")
+    setup.add_argument(
+        "--force-reference",
+        action="store_true",
+        help="reload reference data even when the files have not changed",
+    )
+    setup.set_defaults(handler=cmd_setup)
+
+    rotate = commands.add_parser(
+        "rotate-keys", help="re-encrypt personal data with the first key of FIELD_ENCRYPTION_KEYS"
+    )
+    rotate.set_defaults(handler=cmd_rotate_keys)
+
+    generate = commands.add_parser("generate-key", help="print a new field-encryption key")
+    generate.set_defaults(handler=cmd_generate_key)
+
+    token = commands.add_parser("create-token", help="issue an API token for a user (shown once)")
+    token.add_argument("username")
+    token.add_argument("--name", default="cli", help="a name to recognise the token by")
+    token.set_defaults(handler=cmd_create_token)
+
+    openapi = commands.add_parser("openapi", help="print the OpenAPI schema the code generates")
+    openapi.add_argument(
+        "--check",
+        metavar="FILE",
+        type=Path,
+        help="exit 1 when FILE differs from the generated schema",
+    )
+    openapi.set_defaults(handler=cmd_openapi)
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    setup_django(args.lang)
+    from fairpassage.core.demo import demo_create  # noqa: PLC0415 - needs the app registry
+    from fairpassage.reference.services import reference_data_load  # noqa: PLC0415
+
+    call_command("migrate", interactive=False, verbosity=0)
+    print("✓ database migrated")
+    reference_data_load(
+        actor=None,
+        data_dir=settings.FAIRPASSAGE_DATA_DIR,
+        force=args.force_reference,
+        progress=lambda name, state: print(f"✓ reference data {name}: {state}"),
+    )
+    if args.no_demo or settings.PRODUCTION:
+        return 0
+    passwords = demo_create(actor=None, passwords_file=settings.VAR_DIR / "demo-users.json")
+    print("\nDemo accounts (development only; passwords kept in var/demo-users.json):")
+    for username, password in passwords.items():
+        print(f"  {username:<20} {password}")
+    return 0
+
+
+def cmd_rotate_keys(args: argparse.Namespace) -> int:
+    setup_django(args.lang)
+    from fairpassage.core.services import encrypted_fields_rotate  # noqa: PLC0415
+
+    counts = encrypted_fields_rotate(
+        actor=None, progress=lambda label, done: print(f"  {label}: {done}…", file=sys.stderr)
+    )
+    for label, done in counts.items():
+        print(f"✓ {label}: {done} rows re-encrypted with the newest key")
+    return 0
+
+
+def cmd_generate_key(args: argparse.Namespace) -> int:
+    print(Fernet.generate_key().decode("ascii"))
+    return 0
+
+
+def cmd_create_token(args: argparse.Namespace) -> int:
+    setup_django(args.lang)
+    from fairpassage.core.services import api_token_create  # noqa: PLC0415
+
+    user = get_user_model().objects.filter(username=args.username).first()
+    if user is None:
+        raise CommandError(f"username: no user named {args.username!r}")
+    _token, plaintext = api_token_create(actor=None, user=user, name=args.name)
+    print(plaintext)
+    return 0
+
+
+def generated_openapi() -> str:
+    from config.api import api  # noqa: PLC0415 - needs the app registry
+
+    return json.dumps(api.get_openapi_schema(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def cmd_openapi(args: argparse.Namespace) -> int:
+    setup_django("en")
+    generated = generated_openapi()
+    if args.check is None:
+        sys.stdout.write(generated)
+        return 0
+    committed = args.check.read_text("utf-8") if args.check.exists() else ""
+    if committed == generated:
+        print(f"✓ {args.check} matches the code")
+        return 0
+    sys.stdout.writelines(
+        difflib.unified_diff(
+            committed.splitlines(keepends=True),
+            generated.splitlines(keepends=True),
+            fromfile=str(args.check),
+            tofile="generated",
+        )
+    )
+    print(
+        f"✗ {args.check} differs from the code: run `make openapi` and commit it", file=sys.stderr
+    )
+    return 1

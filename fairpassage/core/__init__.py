@@ -1,0 +1,1 @@
+"""Organisations, memberships and roles, the audit trail, encrypted fields, errors."""

@@ -1,0 +1,1 @@
+"""Reference data: Japan's prefectures and minimum wages, Viet Nam's provinces."""

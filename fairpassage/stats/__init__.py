@@ -1,0 +1,1 @@
+"""Pure survey cleaning and SDG 10.7.1 estimators (no Django)."""

@@ -1,0 +1,1 @@
+"""Pure name normalisation and matching for Vietnamese and Japanese (no Django)."""

@@ -1,0 +1,1 @@
+"""Base layout, public pages, error pages and static files."""

@@ -1,0 +1,12 @@
+"""Values every page needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    return {"FAIRPASSAGE_VERSION": settings.FAIRPASSAGE_VERSION}
