@@ -9,7 +9,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from fairpassage.core.api import router as core_router
-from fairpassage.core.errors import ApplicationError, InvalidInput, NotAuthenticated
+from fairpassage.core.errors import ApplicationError, InvalidInput, NotAuthenticated, NotFound
 
 api = NinjaAPI(
     title="Fair Passage API",
@@ -52,3 +52,8 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     error = ApplicationError(str(exc), code="http_error")
     error.status = exc.status_code
     return _render(request, error)
+
+
+def not_found(request: HttpRequest, rest: str) -> HttpResponse:
+    """Any path under /api/ that names no operation answers in the API's error shape."""
+    return _render(request, NotFound(_("There is no API operation at this address.")))

@@ -1,12 +1,13 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
-from config.api import api
+from config.api import api, not_found
 
 urlpatterns = [
     path("api/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", not_found),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 urlpatterns += i18n_patterns(

@@ -12,6 +12,7 @@ from cryptography.fernet import Fernet
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils.translation import gettext as _
 
 from fairpassage.cli.base import CommandError, Subcommands, setup_django
 
@@ -57,17 +58,19 @@ def cmd_setup(args: argparse.Namespace) -> int:
     from fairpassage.reference.services import reference_data_load  # noqa: PLC0415
 
     call_command("migrate", interactive=False, verbosity=0)
-    print("✓ database migrated")
+    print("✓ " + _("database migrated"))
     reference_data_load(
         actor=None,
         data_dir=settings.FAIRPASSAGE_DATA_DIR,
         force=args.force_reference,
-        progress=lambda name, state: print(f"✓ reference data {name}: {state}"),
+        progress=lambda name, state: print(
+            "✓ " + _("reference data %(name)s: %(state)s") % {"name": name, "state": state}
+        ),
     )
     if args.no_demo or settings.PRODUCTION:
         return 0
     passwords = demo_create(actor=None, passwords_file=settings.VAR_DIR / "demo-users.json")
-    print("\nDemo accounts (development only; passwords kept in var/demo-users.json):")
+    print("\n" + _("Demo accounts (development only; passwords kept in var/demo-users.json):"))
     for username, password in passwords.items():
         print(f"  {username:<20} {password}")
     return 0
@@ -81,7 +84,11 @@ def cmd_rotate_keys(args: argparse.Namespace) -> int:
         actor=None, progress=lambda label, done: print(f"  {label}: {done}…", file=sys.stderr)
     )
     for label, done in counts.items():
-        print(f"✓ {label}: {done} rows re-encrypted with the newest key")
+        print(
+            "✓ "
+            + _("%(model)s: %(rows)d rows re-encrypted with the newest key")
+            % {"model": label, "rows": done}
+        )
     return 0
 
 
@@ -96,7 +103,7 @@ def cmd_create_token(args: argparse.Namespace) -> int:
 
     user = get_user_model().objects.filter(username=args.username).first()
     if user is None:
-        raise CommandError(f"username: no user named {args.username!r}")
+        raise CommandError(_("username: there is no user named %(name)r") % {"name": args.username})
     _token, plaintext = api_token_create(actor=None, user=user, name=args.name)
     print(plaintext)
     return 0

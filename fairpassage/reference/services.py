@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from fairpassage.core.services import Actor, audit_record
 from fairpassage.reference.models import (
@@ -110,7 +111,7 @@ def reference_data_load(
         known = ReferenceDataset.objects.filter(name=name).first()
         if known is not None and known.sha256 == digest and not force:
             if progress:
-                progress(name, "unchanged")
+                progress(name, _("unchanged"))
             continue
         rows = _rows(path)
         with transaction.atomic():
@@ -125,5 +126,5 @@ def reference_data_load(
             )
         loaded[name] = len(rows)
         if progress:
-            progress(name, f"{len(rows)} rows")
+            progress(name, _("%(rows)d rows loaded") % {"rows": len(rows)})
     return loaded

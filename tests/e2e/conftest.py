@@ -1,0 +1,71 @@
+"""Browser tests: Playwright drives Debian's Chromium against the live test server.
+
+Chromium starts with background networking off, so that every request the test sees comes
+from the page itself.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-default-apps", "--disable-extensions", "--metrics-recording-only",
+]
+
+# Playwright's synchronous API runs an event loop in the test thread; the database calls the
+# tests make around it are synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests")
+    with sync_playwright() as instance:
+        yield instance
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    """A phone-sized context, as a worker in Viet Nam would open the site."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, locale="vi-VN", device_scale_factor=2,
+        is_mobile=True, has_touch=True,
+    )
+    yield context
+    context.close()
+
+
+def collect(context: BrowserContext) -> dict[str, list[Any]]:
+    """Record console errors, page errors and requests that leave the machine."""
+    seen: dict[str, list[Any]] = {"console_errors": [], "page_errors": [], "outside": [],
+                                  "requests": []}
+
+    def on_request(request: Any) -> None:
+        seen["requests"].append(request.url)
+        host = request.url.split("/")[2].split(":")[0] if "://" in request.url else ""
+        if request.url.startswith(("http://", "https://")) and host not in {
+            "127.0.0.1", "localhost", "[::1]"
+        }:
+            seen["outside"].append(request.url)
+
+    context.on("request", on_request)
+    context.on("console", lambda m: m.type == "error" and seen["console_errors"].append(m.text))
+    context.on("weberror", lambda e: seen["page_errors"].append(str(e.error)))
+    return seen
