@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from fairpassage.checks.api import router as checks_router
 from fairpassage.core.api import router as core_router
 from fairpassage.core.errors import ApplicationError, InvalidInput, NotAuthenticated, NotFound
 
@@ -22,6 +25,7 @@ api = NinjaAPI(
     docs_url=None,
 )
 api.add_router("/", core_router)
+api.add_router("/", checks_router)
 
 
 def _render(request: HttpRequest, error: ApplicationError) -> HttpResponse:
@@ -33,11 +37,20 @@ def application_error(request: HttpRequest, exc: ApplicationError) -> HttpRespon
     return _render(request, exc)
 
 
+def field_path(loc: list[Any] | tuple[Any, ...]) -> str | None:
+    """``("body", "payload", "payments", 2, "currency")`` -> ``payments[2].currency``."""
+    path = ""
+    for part in loc:
+        if part in ("body", "query", "path", "payload"):
+            continue
+        path += f"[{part}]" if isinstance(part, int) else f"{'.' if path else ''}{part}"
+    return path or None
+
+
 @api.exception_handler(NinjaValidationError)
 def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     first = exc.errors[0] if exc.errors else {}
-    loc = [str(part) for part in first.get("loc", []) if part not in ("body", "query", "path")]
-    field = ".".join(loc) or None
+    field = field_path(first.get("loc", ()))
     message = _("The field %(field)s is missing or not valid.") % {"field": field or "?"}
     return _render(request, InvalidInput(message, field=field))
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "fairpassage.core",
     "fairpassage.reference",
+    "fairpassage.checks",
     "fairpassage.web",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("", include("fairpassage.web.urls")),
+    path("", include("fairpassage.checks.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

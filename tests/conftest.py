@@ -11,12 +11,12 @@ from tests.factories import OrganisationFactory, UserFactory
 
 @pytest.fixture
 def organisation(db: None) -> Organisation:
-    return OrganisationFactory()
+    return OrganisationFactory.create()
 
 
 @pytest.fixture
 def member(organisation: Organisation) -> User:
-    user = UserFactory()
+    user = UserFactory.create()
     services.membership_set(actor=None, user=user, organisation=organisation, role=Role.CASE_WORKER)
     return user
 

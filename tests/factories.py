@@ -2,30 +2,36 @@
 
 from __future__ import annotations
 
-import factory
+from typing import Any
+
+from factory.declarations import Sequence
+from factory.django import DjangoModelFactory
 
 from fairpassage.core.models import Country, Organisation, OrganisationKind, User
 
+PASSWORD = "correct horse battery"
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+
+class OrganisationFactory(DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
 
-    name = factory.Sequence(lambda n: f"Support Centre {n}")
-    slug = factory.Sequence(lambda n: f"support-centre-{n}")
+    name = Sequence(lambda n: f"Support Centre {n}")
+    slug = Sequence(lambda n: f"support-centre-{n}")
     kind = OrganisationKind.SUPPORT_ORGANISATION
     country = Country.VIET_NAM
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
-        skip_postgeneration_save = True
 
-    username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+    username = Sequence(lambda n: f"user{n}")
 
-    @factory.post_generation
-    def saved(self, create: bool, extracted: object, **kwargs: object) -> None:
-        if create:
-            self.save()
+    @classmethod
+    def _create(cls, model_class: type[User], *args: Any, **kwargs: Any) -> User:
+        password = kwargs.pop("password", PASSWORD)
+        user = model_class(*args, **kwargs)
+        user.set_password(password)
+        user.save()
+        return user

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from fairpassage import __version__
-from fairpassage.cli import core
+from fairpassage.cli import checks, core
 from fairpassage.cli.base import EXIT_BAD_INPUT, LANGUAGES, CommandError, Handler, default_language
 from fairpassage.core.errors import ApplicationError
 
@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     core.register(commands)
+    checks.register(commands)
     return parser
 
 
@@ -40,6 +41,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as exc:
         sys.stderr.write(f"fairpassage: {exc}\n")
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): not an error of ours
+        sys.stderr.close()
+        return 0
     except ApplicationError as exc:
         field = f" [{exc.field}]" if exc.field else ""
         sys.stderr.write(f"fairpassage: {exc.rendered_message()}{field}\n")

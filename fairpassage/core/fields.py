@@ -37,9 +37,5 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
         return crypto.encrypt(str(value))
 
     def get_lookup(self, lookup_name: str) -> type[Lookup[Any]] | None:
-        if lookup_name == "isnull":
-            return IsNull
-        raise TypeError(
-            f"{self.model.__name__}.{self.name} is encrypted and cannot be searched with "
-            f"'{lookup_name}': search its keyed hash instead."
-        )
+        """Only ``isnull``: any other lookup is refused (Django raises FieldError)."""
+        return IsNull if lookup_name == "isnull" else None

@@ -19,7 +19,7 @@ def test_health_reports_database_and_version(client: Client) -> None:
 
 
 def _bearer(token: str) -> dict[str, str]:
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.mark.django_db
@@ -36,7 +36,7 @@ def test_me_needs_a_token(client: Client) -> None:
 def test_me_with_token(
     client: Client, api_token: str, member: User, organisation: Organisation
 ) -> None:
-    response = client.get("/api/me", **_bearer(api_token))
+    response = client.get("/api/me", headers=_bearer(api_token))
     assert response.status_code == 200
     assert response.json() == {
         "username": member.username,
@@ -54,16 +54,16 @@ def test_me_with_token(
 
 @pytest.mark.django_db
 def test_revoked_or_wrong_token_is_refused(client: Client, api_token: str) -> None:
-    assert client.get("/api/me", **_bearer(api_token + "x")).status_code == 401
+    assert client.get("/api/me", headers=_bearer(api_token + "x")).status_code == 401
     services.api_token_revoke(actor=None, token=ApiToken.objects.get())
-    assert client.get("/api/me", **_bearer(api_token)).status_code == 401
+    assert client.get("/api/me", headers=_bearer(api_token)).status_code == 401
 
 
 @pytest.mark.django_db
 def test_inactive_user_token_is_refused(client: Client, api_token: str, member: User) -> None:
     member.is_active = False
     member.save()
-    assert client.get("/api/me", **_bearer(api_token)).status_code == 401
+    assert client.get("/api/me", headers=_bearer(api_token)).status_code == 401
 
 
 @pytest.mark.django_db

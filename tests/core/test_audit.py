@@ -12,7 +12,7 @@ from tests.factories import UserFactory
 
 @pytest.mark.django_db
 def test_organisation_create_writes_one_audit_event() -> None:
-    actor = UserFactory()
+    actor = UserFactory.create()
     organisation = services.organisation_create(
         actor=actor, name="Trung tâm Hỗ trợ", kind="support_organisation", country="VN"
     )
@@ -74,14 +74,14 @@ def test_audit_events_are_append_only() -> None:
 def test_only_administrators_read_their_organisations_trail(
     organisation: Organisation, member: User
 ) -> None:
-    admin = UserFactory()
+    admin = UserFactory.create()
     services.membership_set(
         actor=None, user=admin, organisation=organisation, role=Role.ORGANISATION_ADMIN
     )
     services.audit_record(actor=None, action="x", organisation=organisation)
     assert selectors.audit_events_visible(user=admin, organisation=organisation).count() >= 1
     assert selectors.audit_events_visible(user=member, organisation=organisation).count() == 0
-    staff = UserFactory(is_staff=True)
+    staff = UserFactory.create(is_staff=True)
     assert selectors.audit_events_visible(user=staff, organisation=organisation).exists()
 
 

@@ -12,13 +12,27 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Playwright,
+    WebError,
+    sync_playwright,
+)
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-default-apps", "--disable-extensions", "--metrics-recording-only",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--metrics-recording-only",
 ]
 
 # Playwright's synchronous API runs an event loop in the test thread; the database calls the
@@ -45,8 +59,11 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 def context(browser: Browser) -> Iterator[BrowserContext]:
     """A phone-sized context, as a worker in Viet Nam would open the site."""
     context = browser.new_context(
-        viewport={"width": 360, "height": 740}, locale="vi-VN", device_scale_factor=2,
-        is_mobile=True, has_touch=True,
+        viewport={"width": 360, "height": 740},
+        locale="vi-VN",
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
     )
     yield context
     context.close()
@@ -54,18 +71,32 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
 
 def collect(context: BrowserContext) -> dict[str, list[Any]]:
     """Record console errors, page errors and requests that leave the machine."""
-    seen: dict[str, list[Any]] = {"console_errors": [], "page_errors": [], "outside": [],
-                                  "requests": []}
+    seen: dict[str, list[Any]] = {
+        "console_errors": [],
+        "page_errors": [],
+        "outside": [],
+        "requests": [],
+    }
 
     def on_request(request: Any) -> None:
         seen["requests"].append(request.url)
         host = request.url.split("/")[2].split(":")[0] if "://" in request.url else ""
         if request.url.startswith(("http://", "https://")) and host not in {
-            "127.0.0.1", "localhost", "[::1]"
+            "127.0.0.1",
+            "localhost",
+            "[::1]",
         }:
             seen["outside"].append(request.url)
 
     context.on("request", on_request)
-    context.on("console", lambda m: m.type == "error" and seen["console_errors"].append(m.text))
-    context.on("weberror", lambda e: seen["page_errors"].append(str(e.error)))
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            seen["console_errors"].append(message.text)
+
+    def on_error(error: WebError) -> None:
+        seen["page_errors"].append(str(error.error))
+
+    context.on("console", on_console)
+    context.on("weberror", on_error)
     return seen

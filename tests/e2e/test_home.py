@@ -14,8 +14,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 FIRST_VISIT_BUDGET = 100 * 1024
 
 
-def test_home_in_vietnamese_then_japanese_and_it_stays(live_server: Any,
-                                                       context: BrowserContext) -> None:
+def test_home_in_vietnamese_then_japanese_and_it_stays(
+    live_server: Any, context: BrowserContext
+) -> None:
     seen = collect(context)
     page = context.new_page()
     page.goto(f"{live_server.url}/")

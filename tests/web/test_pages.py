@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.http import HttpRequest, HttpResponse
 from django.test import Client, override_settings
 from django.urls import path
 
 from config import urls as root_urls
-
 from fairpassage.core.errors import Forbidden
 from fairpassage.core.models import User
 from tests.factories import UserFactory
@@ -61,11 +61,11 @@ def test_404_is_translated(client: Client, prefix: str, text: str) -> None:
     assert text in response.content.decode()
 
 
-def _boom(request: object) -> None:
+def _boom(request: HttpRequest) -> HttpResponse:
     raise RuntimeError("boom")
 
 
-def _forbidden(request: object) -> None:
+def _forbidden(request: HttpRequest) -> HttpResponse:
     raise Forbidden()
 
 
@@ -87,7 +87,7 @@ def test_500_page_and_application_error_page() -> None:
 
 @pytest.mark.django_db
 def test_sign_in_and_out(client: Client) -> None:
-    user: User = UserFactory()
+    user: User = UserFactory.create()
     response = client.post(
         "/vi/login/", {"username": user.username, "password": "correct horse battery"}
     )
@@ -99,7 +99,7 @@ def test_sign_in_and_out(client: Client) -> None:
 
 @pytest.mark.django_db
 def test_wrong_password_is_a_translated_error(client: Client) -> None:
-    UserFactory(username="someone")
+    UserFactory.create(username="someone")
     response = client.post("/vi/login/", {"username": "someone", "password": "wrong"})
     assert response.status_code == 200
     assert 'role="alert"' in response.content.decode()
@@ -122,6 +122,6 @@ def test_permission_matrix(
 ) -> None:
     if visitor != "anonymous":
         client.force_login(
-            UserFactory(is_staff=visitor == "staff", is_superuser=visitor == "staff")
+            UserFactory.create(is_staff=visitor == "staff", is_superuser=visitor == "staff")
         )
     assert client.get(url).status_code == expected[visitor]

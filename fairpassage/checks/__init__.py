@@ -1,0 +1,1 @@
+"""Fee checks and (later) earnings plans: the law engine applied to a worker's real case."""

@@ -1,0 +1,37 @@
+"""A fee check saved by staff, with the rules version and the parameters it used."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fairpassage.core.models import Organisation
+
+
+class FeeCheck(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="fee_checks"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    language = models.CharField(max_length=5)
+    rules_version = models.CharField(max_length=64)
+    law_date = models.DateField()
+    status = models.CharField(max_length=20)
+    excess_vnd = models.BigIntegerField()
+    input = models.JSONField()
+    result = models.JSONField(help_text="the full report, with every parameter value used")
+
+    class Meta:
+        ordering: ClassVar = ["-created_at"]
+        verbose_name = _("fee check")
+        verbose_name_plural = _("fee checks")
+
+    def __str__(self) -> str:
+        return self.title or f"fee check {self.pk}"

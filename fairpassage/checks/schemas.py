@@ -1,0 +1,96 @@
+"""API schemas of the fee check: the documented input and report.
+
+The schemas check shapes and types; every rule of law (and every range) is checked by the law
+engine, which names the field in the same dotted form (``payments[2].currency``). The report
+models allow extra keys, so the API returns exactly what ``fairpassage check-fees`` prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from ninja import Schema
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class MoneyIn(Schema):
+    amount: int | float = Field(ge=0, examples=[180000])
+    currency: str = Field(min_length=3, max_length=3, examples=["JPY"])
+
+
+class PaymentIn(Schema):
+    label: str | None = Field(None, max_length=500, examples=["Phí dịch vụ"])
+    category: str | None = Field(None, examples=["service_fee"])
+    amount: int | float = Field(ge=0, examples=[120000000])
+    currency: str = Field(min_length=3, max_length=3, examples=["VND"])
+    paid_on: dt.date | None = None
+    payee: str | None = Field(None, examples=["sending_organisation"])
+
+
+class ConductIn(Schema):
+    passport_held: bool | None = None
+    penalty_contract: bool | None = None
+    forced_savings: bool | None = None
+
+
+class FeeCheckIn(Schema):
+    programme: Literal["titp", "ssw", "esd"]
+    stage: Literal["titp1", "titp2", "titp3", "ssw1", "ssw2", "esd"] | None = None
+    prior: Literal["none", "titp2_completed", "titp3_completed"] = "none"
+    same_sending_and_supervising: bool = False
+    contract_months: int = Field(ge=1, le=120, examples=[36])
+    monthly_basic_wage: MoneyIn
+    signed_on: dt.date
+    departs_on: dt.date | None = None
+    payments: list[PaymentIn] = Field(max_length=200)
+    conduct: ConductIn | None = None
+    fx: dict[str, int | float] | None = Field(None, examples=[{"JPY": 170.0, "USD": 25400.0}])
+
+
+class Basis(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    instrument: str
+    provision: str | None = None
+    url: str | None = None
+    verification: str
+
+
+class ItemOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    label: str
+    category: str | None
+    category_source: Literal["given", "inferred", "unknown"]
+    ilo_class: str | None
+    amount_vnd: int
+
+
+class FindingOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    rule: str
+    status: Literal["violation", "compliant", "needs_review", "advisory", "not_applicable"]
+    excess_vnd: int
+    limit_vnd: int | None
+    basis: list[Basis]
+    message: str
+
+
+class SummaryOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    total_paid_vnd: int
+    excess_vnd: int
+    worker_borne_recruitment_costs_vnd: int
+
+
+class FeeCheckOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    rules_version: str
+    law_date: dt.date
+    items: list[ItemOut]
+    findings: list[FindingOut]
+    summary: SummaryOut
+
+
+def as_engine_input(payload: FeeCheckIn) -> dict[str, Any]:
+    """The payload as the JSON the law engine reads (dates as ISO text, no empty keys)."""
+    return payload.model_dump(mode="json", exclude_none=True)

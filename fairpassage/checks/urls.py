@@ -1,0 +1,14 @@
+from django.urls import path
+
+from fairpassage.checks import views
+
+app_name = "checks"
+
+urlpatterns = [
+    path("fee-check/", views.fee_check, name="fee_check"),
+    path("fee-check/letter.pdf", views.fee_check_letter, name="letter"),
+    path("fee-check/save/", views.fee_check_save, name="save"),
+    path("fee-checks/", views.saved_list, name="saved_list"),
+    path("fee-checks/<int:pk>/", views.saved_detail, name="saved_detail"),
+    path("law/", views.law_page, name="law"),
+]

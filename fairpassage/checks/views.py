@@ -1,0 +1,226 @@
+"""Fee-check pages: the public check, the letter (PDF), saved checks, and the law page."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from fairpassage import law
+from fairpassage.checks import selectors, services
+from fairpassage.checks.forms import (
+    FeeCheckForm,
+    PaymentFormSet,
+    attach_engine_error,
+    engine_input,
+)
+from fairpassage.core import selectors as core_selectors
+from fairpassage.core.errors import InvalidInput
+from fairpassage.core.models import Organisation, User
+from fairpassage.web.pdf import render_pdf
+
+PREFIX = "payments"
+
+
+def _language() -> str:
+    return (get_language() or "vi")[:2]
+
+
+def _rows_changed(post: QueryDict) -> QueryDict | None:
+    """Add or remove a payment row (works without JavaScript); ``None`` when neither."""
+    total_key = f"{PREFIX}-TOTAL_FORMS"
+    total = int(str(post.get(total_key, "1")) or 1)
+    if "add_row" not in post and "remove_row" not in post:
+        return None
+    rows = [
+        {
+            key.split("-", 2)[2]: str(post[key])
+            for key in post
+            if key.startswith(f"{PREFIX}-{index}-")
+        }
+        for index in range(total)
+    ]
+    if "add_row" in post:
+        rows.append({"currency": "VND"})
+    elif total > 1:
+        rows.pop(min(int(str(post["remove_row"])), total - 1))
+    data = QueryDict(mutable=True)
+    for key in post:
+        if not key.startswith(f"{PREFIX}-") or key.endswith("_FORMS"):
+            data.setlist(key, post.getlist(key))
+    for index, row in enumerate(rows[:50]):
+        for name, value in row.items():
+            data[f"{PREFIX}-{index}-{name}"] = value
+    data[total_key] = str(len(rows[:50]))
+    for marker in ("add_row", "remove_row"):
+        data.pop(marker, None)
+    return data
+
+
+def _chart(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Bars of paid against allowed, for the findings that have a limit."""
+    rows = [f for f in report["findings"] if f.get("limit_vnd") is not None and f.get("paid_vnd")]
+    scale = max([max(f["paid_vnd"], f["limit_vnd"]) for f in rows] or [1]) or 1
+    return [
+        {
+            "rule": f["rule"],
+            "paid": f["paid_vnd"],
+            "limit": f["limit_vnd"],
+            "paid_pct": round(100 * f["paid_vnd"] / scale, 1),
+            "limit_pct": round(100 * f["limit_vnd"] / scale, 1),
+            "over": f["paid_vnd"] > f["limit_vnd"],
+        }
+        for f in rows
+    ]
+
+
+def _render(
+    request: HttpRequest,
+    form: FeeCheckForm,
+    payments: Any,
+    *,
+    report: dict[str, Any] | None = None,
+    engagement: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    organisations = [
+        m.organisation
+        for m in core_selectors.memberships_of(user=request.user)
+        if m.role in services.SAVE_ROLES
+    ]
+    context = {
+        "form": form,
+        "payments": payments,
+        "report": report,
+        "engagement_json": json.dumps(engagement, ensure_ascii=False) if engagement else "",
+        "chart": _chart(report) if report else [],
+        "organisations": organisations,
+    }
+    if request.headers.get("HX-Request") and report is None and status == 200:
+        return render(request, "checks/_payments.html", context)
+    return render(request, "checks/fee_check.html", context, status=status)
+
+
+def fee_check(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        initial = [{"currency": "VND"} for _row in range(3)]
+        return _render(request, FeeCheckForm(), PaymentFormSet(prefix=PREFIX, initial=initial))
+    changed = _rows_changed(request.POST)
+    if changed is not None:
+        return _render(request, FeeCheckForm(changed), PaymentFormSet(changed, prefix=PREFIX))
+    form = FeeCheckForm(request.POST)
+    payments = PaymentFormSet(request.POST, prefix=PREFIX)
+    if not (form.is_valid() and payments.is_valid()):
+        return _render(request, form, payments, status=422)
+    filled = [p for p in payments.forms if not p.is_blank()]
+    engagement = engine_input(form, filled)
+    try:
+        report = services.fee_check_run(data=engagement, language=_language())
+    except InvalidInput as error:
+        attach_engine_error(form, filled, error.field or "", error.rendered_message())
+        return _render(request, form, payments, status=422)
+    return _render(request, form, payments, report=report, engagement=engagement)
+
+
+def _posted_engagement(request: HttpRequest) -> dict[str, Any]:
+    try:
+        data = json.loads(request.POST.get("engagement", ""))
+    except json.JSONDecodeError as error:
+        raise InvalidInput(
+            _("The check to print is missing; run the check again."), field="engagement"
+        ) from error
+    if not isinstance(data, dict):
+        raise InvalidInput(
+            _("The check to print is missing; run the check again."), field="engagement"
+        )
+    return data
+
+
+@require_POST
+def fee_check_letter(request: HttpRequest) -> HttpResponse:
+    """A letter listing each unlawful amount and its basis: Vietnamese, optionally Japanese."""
+    engagement = _posted_engagement(request)
+    recipient = request.POST.get("recipient", "sending_organisation")
+    if recipient not in {"sending_organisation", "authority"}:
+        raise InvalidInput(_("Choose who the letter is addressed to."), field="recipient")
+    reports = {"vi": services.fee_check_run(data=engagement, language="vi")}
+    if request.POST.get("japanese_copy"):
+        reports["ja"] = services.fee_check_run(data=engagement, language="ja")
+    letters = [
+        {
+            "lang": lang,
+            "report": rep,
+            "violations": [f for f in rep["findings"] if f["status"] == "violation"],
+        }
+        for lang, rep in reports.items()
+    ]
+    pdf = render_pdf(
+        "checks/letter.html",
+        {
+            "letters": letters,
+            "recipient": recipient,
+            "organisation_name": request.POST.get("organisation_name", "").strip()[:200],
+        },
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="fair-passage-fee-letter.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def fee_check_save(request: HttpRequest) -> HttpResponse:
+    engagement = _posted_engagement(request)
+    organisation = get_object_or_404(Organisation, pk=request.POST.get("organisation"))
+    user: User = request.user  # type: ignore[assignment]
+    check = services.fee_check_save(
+        actor=user,
+        organisation=organisation,
+        data=engagement,
+        language=_language(),
+        title=request.POST.get("title", ""),
+    )
+    return redirect("checks:saved_detail", pk=check.pk)
+
+
+@login_required
+@require_safe
+def saved_list(request: HttpRequest) -> HttpResponse:
+    checks = selectors.fee_checks_visible(user=request.user)[:200]
+    return render(request, "checks/saved_list.html", {"checks": checks})
+
+
+@login_required
+@require_safe
+def saved_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    check = get_object_or_404(selectors.fee_checks_visible(user=request.user), pk=pk)
+    return render(
+        request,
+        "checks/saved_detail.html",
+        {
+            "check": check,
+            "report": check.result,
+            "chart": _chart(check.result),
+            "engagement_json": json.dumps(check.input, ensure_ascii=False),
+        },
+    )
+
+
+@require_safe
+def law_page(request: HttpRequest) -> HttpResponse:
+    store = law.default_store()
+    return render(
+        request,
+        "checks/law.html",
+        {
+            "parameters": store.catalogue(),
+            "rules_version": store.version,
+            "lang": _language(),
+        },
+    )

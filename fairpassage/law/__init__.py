@@ -1,0 +1,17 @@
+"""Fair Passage law engine: the law as dated, cited data and its evaluation (pure Python)."""
+
+from fairpassage.law.api import check_fees
+from fairpassage.law.engagement import Engagement, InputError, parse_engagement
+from fairpassage.law.params import default_store, rules_version
+from fairpassage.law.taxonomy import CATEGORIES, classify
+
+__all__ = [
+    "CATEGORIES",
+    "Engagement",
+    "InputError",
+    "check_fees",
+    "classify",
+    "default_store",
+    "parse_engagement",
+    "rules_version",
+]

@@ -1,0 +1,56 @@
+"""The rule registry and the audit run (one engagement -> findings)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from fairpassage.law.audit import AuditResult, Finding, Rule, build_context
+from fairpassage.law.engagement import Engagement
+from fairpassage.law.params import ParameterStore
+from fairpassage.law.rules_jp import (
+    esd_sending_fee_cap,
+    ilo_employer_pays,
+    ilo_illegitimate,
+    jp_deposit_penalty,
+    jp_document_retention,
+    jp_forced_savings,
+    jp_ssw_deposit_penalty,
+    unclassified,
+)
+from fairpassage.law.rules_vn import (
+    brokerage_from_worker,
+    fund_contribution,
+    jp_side_costs,
+    selection_fee,
+    service_fee_cap,
+    worker_deposit_japan,
+)
+
+RULES: tuple[Rule, ...] = (
+    service_fee_cap,
+    brokerage_from_worker,
+    worker_deposit_japan,
+    selection_fee,
+    fund_contribution,
+    jp_side_costs,
+    jp_deposit_penalty,
+    jp_ssw_deposit_penalty,
+    jp_forced_savings,
+    jp_document_retention,
+    ilo_employer_pays,
+    ilo_illegitimate,
+    esd_sending_fee_cap,
+    unclassified,
+)
+
+
+def run_audit(
+    engagement: Engagement,
+    store: ParameterStore | None = None,
+    rules: Iterable[Rule] | None = None,
+) -> AuditResult:
+    ctx = build_context(engagement, store)
+    findings: list[Finding] = []
+    for rule in rules if rules is not None else RULES:
+        findings.extend(rule(ctx))
+    return AuditResult(ctx, tuple(findings))

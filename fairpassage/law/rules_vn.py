@@ -1,0 +1,307 @@
+"""Vietnamese rules (Law 69/2020 and its decrees, circulars and decisions), read by date.
+
+A rule never carries a legal number itself: it asks the parameter store for the value in force on
+each Vietnamese evaluation date. A parameter that is ``unknown`` (or not yet encoded) on a date
+makes the rule answer ``needs_review`` unless a known value already shows a violation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from fairpassage.law.audit import Context, Finding, round_vnd
+from fairpassage.law.params import Resolved
+from fairpassage.law.rulekit import categories_of, indices, total
+
+JP_FEE_TITP3_SAME = "vn.service_fee.jp.titp3_same_organisations"
+JP_FEE_SSW_AFTER_TITP = "vn.service_fee.jp.ssw_after_titp"
+JP_FEE_OTHER = "vn.service_fee.jp.other"
+
+
+def jp_fee_param(ctx: Context) -> str:
+    e = ctx.engagement
+    if e.stage == "titp3" and e.same_sending_and_supervising:
+        return JP_FEE_TITP3_SAME
+    if e.programme == "ssw" and e.prior in ("titp2_completed", "titp3_completed"):
+        return JP_FEE_SSW_AFTER_TITP
+    return JP_FEE_OTHER
+
+
+def _months_cap(per_12: Decimal, max_months: Decimal, long_months: int, months: int) -> Decimal:
+    """Reading for any contract length: pro rata per month below the long-contract length."""
+    if months >= long_months:
+        return max_months
+    return min(max_months, per_12 * Decimal(months) / Decimal(12))
+
+
+@dataclass(frozen=True)
+class _Cap:
+    upper: Decimal | None  # a known upper bound on the ceiling (None: nothing known)
+    exact: bool  # the upper bound is the ceiling itself
+    date: dt.date
+
+
+# --------------------------------------------------------------------------- VN-SERVICE-FEE-CAP
+
+
+def _service_fee_cap_on(ctx: Context, day: dt.date, used: list[Resolved]) -> _Cap:
+    months = ctx.engagement.contract_months
+    rate = ctx.value("vn.service_fee.months_per_12_months", day)
+    maxm = ctx.value("vn.service_fee.max_months", day)
+    longm = ctx.value("vn.service_fee.long_contract_months", day)
+    used.extend([rate, maxm, longm])
+    if not (rate.known and maxm.known and longm.known):
+        return _Cap(None, False, day)
+    general = ctx.wage_vnd * _months_cap(
+        Decimal(str(rate.value)), Decimal(str(maxm.value)), int(longm.value), months
+    )
+    jp = ctx.value(jp_fee_param(ctx), day)
+    used.append(jp)
+    if jp.state == "not_in_force" or (jp.known and jp.value is None):
+        return _Cap(general, True, day)
+    if jp.state == "unknown":
+        return _Cap(general, False, day)
+    jp_months = _months_cap(
+        Decimal(str(jp.value["months_per_12_months"])),
+        Decimal(str(jp.value["max_months"])),
+        int(longm.value),
+        months,
+    )
+    return _Cap(min(general, ctx.wage_vnd * jp_months), True, day)
+
+
+def service_fee_cap(ctx: Context) -> list[Finding]:
+    rule = "VN-SERVICE-FEE-CAP"
+    items = ctx.items_in(["service_fee"])
+    paid = total(items)
+    used: list[Resolved] = list(ctx.transitions_used)
+    caps = [_service_fee_cap_on(ctx, d, used) for d in ctx.vn_dates]
+    base: dict[str, Any] = {
+        "rule": rule,
+        "paid_vnd": paid,
+        "payments": indices(items),
+        "used": used,
+        "dates": ctx.vn_dates,
+    }
+    known = [c for c in caps if c.upper is not None]
+    if not items:
+        return [
+            Finding(
+                status="not_applicable",
+                message_key="none_listed.not_applicable",
+                message_params={"what": ("service_fee",)},
+                **base,
+            )
+        ]
+    if not known:
+        return [
+            Finding(
+                status="needs_review",
+                message_key="not_encoded.needs_review",
+                message_params={"what": ("service_fee",), "date": caps[0].date},
+                **base,
+            )
+        ]
+    lowest = min(known, key=lambda c: c.upper or Decimal(0))
+    assert lowest.upper is not None
+    limit = round_vnd(lowest.upper)
+    all_exact = len(known) == len(caps) and all(c.exact for c in caps)
+    if paid > limit:
+        key = f"{rule}.violation" if lowest.exact else f"{rule}.violation_at_least"
+        return [
+            Finding(
+                status="violation",
+                message_key=key,
+                excess_vnd=paid - limit,
+                limit_vnd=limit,
+                extra={"excess_is_minimum": not lowest.exact},
+                **base,
+            )
+        ]
+    if not all_exact:
+        open_date = next(c.date for c in caps if not c.exact)
+        if len(known) < len(caps):
+            return [
+                Finding(
+                    status="needs_review",
+                    message_key="not_encoded.needs_review",
+                    limit_vnd=limit,
+                    message_params={"what": ("service_fee",), "date": open_date},
+                    **base,
+                )
+            ]
+        since = next((r.since for r in used if r.state == "unknown" and r.since), open_date)
+        return [
+            Finding(
+                status="needs_review",
+                message_key=f"{rule}.needs_review",
+                limit_vnd=limit,
+                message_params={"date": since},
+                **base,
+            )
+        ]
+    return [Finding(status="compliant", message_key=f"{rule}.compliant", limit_vnd=limit, **base)]
+
+
+# ------------------------------------------------- prohibited or capped categories (VN, dated)
+
+
+def _capped_categories(
+    ctx: Context,
+    rule: str,
+    categories: tuple[str, ...],
+    param_id: str,
+    *,
+    whole: bool,
+    violation_key: str = "prohibited.violation",
+    compliant_key: str | None = None,
+) -> list[Finding]:
+    items = ctx.items_in(categories)
+    paid = total(items)
+    used: list[Resolved] = list(ctx.transitions_used)
+    values = [ctx.value(param_id, d) for d in ctx.vn_dates]
+    used.extend(values)
+    base: dict[str, Any] = {
+        "rule": rule,
+        "paid_vnd": paid,
+        "payments": indices(items),
+        "used": used,
+        "dates": ctx.vn_dates,
+        "whole_payments_unlawful": whole,
+    }
+    what = categories_of(items) or categories
+    if not items:
+        return [
+            Finding(
+                status="not_applicable",
+                message_key="none_listed.not_applicable",
+                message_params={"what": categories},
+                **base,
+            )
+        ]
+    known = [r for r in values if r.known and r.value is not None]
+    limit = min((int(r.value) for r in known), default=None)
+    if limit is not None and paid > limit:
+        return [
+            Finding(
+                status="violation",
+                message_key=violation_key,
+                limit_vnd=limit,
+                excess_vnd=paid - limit,
+                message_params={"what": what},
+                **base,
+            )
+        ]
+    open_values = [r for r in values if not r.known]
+    if open_values:
+        r = open_values[0]
+        key = "unknown.needs_review" if r.state == "unknown" else "not_encoded.needs_review"
+        return [
+            Finding(
+                status="needs_review",
+                message_key=key,
+                limit_vnd=limit,
+                message_params={"what": what, "date": r.since or r.on},
+                **base,
+            )
+        ]
+    return [
+        Finding(
+            status="compliant",
+            message_key=compliant_key or "none_listed.compliant",
+            limit_vnd=limit,
+            message_params={"what": what},
+            **base,
+        )
+    ]
+
+
+def brokerage_from_worker(ctx: Context) -> list[Finding]:
+    return _capped_categories(
+        ctx,
+        "VN-BROKERAGE-FROM-WORKER",
+        ("brokerage",),
+        "vn.brokerage.max_from_worker_vnd",
+        whole=True,
+    )
+
+
+def worker_deposit_japan(ctx: Context) -> list[Finding]:
+    return _capped_categories(
+        ctx, "VN-WORKER-DEPOSIT-JAPAN", ("deposit",), "vn.deposit.japan_max_vnd", whole=True
+    )
+
+
+def selection_fee(ctx: Context) -> list[Finding]:
+    return _capped_categories(
+        ctx,
+        "VN-SELECTION-FEE",
+        ("selection_fee",),
+        "vn.selection_fee.max_from_worker_vnd",
+        whole=True,
+    )
+
+
+def fund_contribution(ctx: Context) -> list[Finding]:
+    return _capped_categories(
+        ctx,
+        "VN-FUND-CONTRIBUTION",
+        ("fund_contribution",),
+        "vn.fund.worker_contribution_vnd",
+        whole=False,
+        violation_key="VN-FUND-CONTRIBUTION.violation",
+        compliant_key="VN-FUND-CONTRIBUTION.compliant",
+    )
+
+
+def jp_side_costs(ctx: Context) -> list[Finding]:
+    rule = "VN-JP-SIDE-COSTS"
+    pid = "vn.jp_side_costs.categories"
+    programme = ctx.engagement.programme
+    param = ctx.store.get(pid)
+    candidates: set[str] = set()
+    for entry in param.entries:
+        if not entry.unknown and isinstance(entry.value, dict):
+            for cats in entry.value.values():
+                candidates.update(cats)
+    used: list[Resolved] = list(ctx.transitions_used)
+    values = [ctx.value(pid, d) for d in ctx.vn_dates]
+    used.extend(values)
+    forbidden: set[str] = set()
+    for r in values:
+        if r.known and isinstance(r.value, dict):
+            forbidden.update(r.value.get(programme, []))
+    bad = ctx.items_in(sorted(forbidden))
+    base: dict[str, Any] = {"rule": rule, "used": used, "dates": ctx.vn_dates}
+    prog = {"programme": programme}
+    if bad:
+        return [
+            Finding(
+                status="violation",
+                message_key=f"{rule}.violation",
+                limit_vnd=0,
+                excess_vnd=total(bad),
+                paid_vnd=total(bad),
+                payments=indices(bad),
+                whole_payments_unlawful=True,
+                message_params={"what": categories_of(bad), **prog},
+                **base,
+            )
+        ]
+    maybe = ctx.items_in(sorted(candidates))
+    unknown = [r for r in values if r.state == "unknown"]
+    if unknown and maybe:
+        return [
+            Finding(
+                status="needs_review",
+                message_key="unknown.needs_review",
+                paid_vnd=total(maybe),
+                payments=indices(maybe),
+                message_params={"what": categories_of(maybe), "date": unknown[0].since},
+                **base,
+            )
+        ]
+    return [Finding(status="not_applicable", message_key="generic.not_applicable", **base)]
