@@ -63,21 +63,28 @@ def _rows_changed(post: QueryDict) -> QueryDict | None:
     return data
 
 
-def _chart(report: dict[str, Any]) -> list[dict[str, Any]]:
-    """Bars of paid against allowed, for the findings that have a limit."""
-    rows = [f for f in report["findings"] if f.get("limit_vnd") is not None and f.get("paid_vnd")]
+ROW = 24  # chart units per finding: the allowed bar, then the paid bar
+
+
+def _chart(report: dict[str, Any] | None) -> dict[str, Any]:
+    """Bars of paid against allowed (SVG units), for the findings that have a limit."""
+    findings = report["findings"] if report else []
+    rows = [f for f in findings if f.get("limit_vnd") is not None and f.get("paid_vnd")]
     scale = max([max(f["paid_vnd"], f["limit_vnd"]) for f in rows] or [1]) or 1
-    return [
+    bars = [
         {
             "rule": f["rule"],
             "paid": f["paid_vnd"],
             "limit": f["limit_vnd"],
+            "y": ROW * n,
+            "paid_y": ROW * n + 10,
             "paid_pct": round(100 * f["paid_vnd"] / scale, 1),
             "limit_pct": round(100 * f["limit_vnd"] / scale, 1),
             "over": f["paid_vnd"] > f["limit_vnd"],
         }
-        for f in rows
+        for n, f in enumerate(rows)
     ]
+    return {"bars": bars, "height": ROW * len(bars)}
 
 
 def _render(
@@ -99,7 +106,7 @@ def _render(
         "payments": payments,
         "report": report,
         "engagement_json": json.dumps(engagement, ensure_ascii=False) if engagement else "",
-        "chart": _chart(report) if report else [],
+        "chart": _chart(report),
         "organisations": organisations,
     }
     if request.headers.get("HX-Request") and report is None and status == 200:

@@ -33,12 +33,12 @@ def _read(name: str, lang: str) -> object:
     except OSError as error:
         raise CommandError(f"{name}: {error.strerror}") from error
     except UnicodeDecodeError as error:
-        raise CommandError(f"{name}: {input_error_text('json', lang, {})}") from error
+        raise CommandError(f"(input): {input_error_text('json', lang, {'line': 1})}") from error
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        detail = input_error_text("json", lang, {})
-        raise CommandError(f"(input): {detail} (line {error.lineno})") from error
+        detail = input_error_text("json", lang, {"line": error.lineno})
+        raise CommandError(f"(input): {detail}") from error
 
 
 def cmd_check_fees(args: argparse.Namespace) -> int:

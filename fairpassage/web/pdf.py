@@ -1,7 +1,8 @@
 """PDF rendering with embedded Noto Sans JP, which covers Vietnamese and Japanese.
 
 The machines that run Fair Passage may have no Japanese font: the font ships in
-``fairpassage/web/fonts`` and every PDF embeds it, so no glyph prints as an empty box.
+``fairpassage/web/fonts`` and every PDF embeds it, so no glyph prints as an empty box. Only
+``file:`` resources are fetched, so a PDF never reaches the network.
 """
 
 from __future__ import annotations
@@ -21,21 +22,20 @@ FONT_FACES = f"""
 
 
 def render_pdf(template: str, context: dict[str, Any]) -> bytes:
-    """Render a template to PDF bytes; only the shipped fonts and no network are used."""
+    """Render a template to PDF bytes with the shipped fonts embedded."""
     # WeasyPrint takes about a second to import: it is loaded when the first PDF is made, not
     # when the site starts.
     from weasyprint import CSS, HTML  # noqa: PLC0415
+    from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415
+    from weasyprint.urls import URLFetcher  # noqa: PLC0415
 
-    html = render_to_string(template, context)
-    pdf: bytes = HTML(string=html, base_url=str(FONTS), url_fetcher=_local_only).write_pdf(
-        stylesheets=[CSS(string=FONT_FACES)]
+    fetcher = URLFetcher(allowed_protocols={"file"}, fail_on_errors=True)
+    fonts = FontConfiguration()
+    css = CSS(string=FONT_FACES, font_config=fonts, url_fetcher=fetcher)
+    html = HTML(
+        string=render_to_string(template, context),
+        base_url=FONTS.as_uri() + "/",
+        url_fetcher=fetcher,
     )
+    pdf: bytes = html.write_pdf(stylesheets=[css], font_config=fonts)
     return pdf
-
-
-def _local_only(url: str, timeout: int = 10, ssl_context: Any = None) -> dict[str, Any]:
-    """Fetch only the shipped fonts; a PDF never reaches the network."""
-    if not url.startswith(FONTS.as_uri()):
-        raise ValueError(f"PDF resources must be local fonts, not {url}")
-    path = Path(url.removeprefix("file://"))
-    return {"file_obj": path.open("rb"), "mime_type": "font/ttf"}

@@ -27,6 +27,7 @@ def run(env: dict[str, str], code: str = START, *args: str) -> subprocess.Comple
             "ALLOWED_HOSTS",
             "FAIRPASSAGE_ENV",
             "DEBUG",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
         }
     }
     clean.update({"DJANGO_SETTINGS_MODULE": "config.settings", **env})

@@ -35,17 +35,17 @@ ARGS = [
     "--metrics-recording-only",
 ]
 
-# Playwright's synchronous API runs an event loop in the test thread; the database calls the
-# tests make around it are synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 @pytest.fixture(scope="session")
 def playwright() -> Iterator[Playwright]:
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests")
+    # Playwright's synchronous API runs an event loop in the test thread; the database calls
+    # the tests make around it are synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as instance:
         yield instance
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture(scope="session")

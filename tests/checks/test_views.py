@@ -1,0 +1,194 @@
+"""The public fee-check page, its letter, saved checks and the law page."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from fairpassage import law
+from fairpassage.checks.models import FeeCheck
+from fairpassage.core import services
+from fairpassage.core.models import AuditEvent, Organisation, Role, User
+from tests.checks.conftest import pdf_text_and_fonts
+from tests.factories import OrganisationFactory, UserFactory
+
+FORM = {
+    "programme": "titp",
+    "stage": "titp1",
+    "prior": "none",
+    "contract_months": "36",
+    "wage_amount": "180000",
+    "wage_currency": "JPY",
+    "signed_on": "2025-06-01",
+    "departs_on": "2025-09-01",
+    "fx_jpy": "170",
+    "payments-TOTAL_FORMS": "2",
+    "payments-INITIAL_FORMS": "0",
+    "payments-MIN_NUM_FORMS": "1",
+    "payments-MAX_NUM_FORMS": "50",
+    "payments-0-label": "phi dich vu",
+    "payments-0-amount": "120000000",
+    "payments-0-currency": "VND",
+    "payments-1-label": "tien coc",
+    "payments-1-amount": "30000000",
+    "payments-1-currency": "VND",
+}
+
+
+@pytest.mark.django_db
+def test_empty_form_in_vietnamese_with_three_payment_rows(client: Client) -> None:
+    html = client.get("/vi/fee-check/").content.decode()
+    assert 'name="payments-TOTAL_FORMS" value="3"' in html
+    assert "Kiểm tra" in html
+
+
+@pytest.mark.django_db
+def test_a_worker_checks_fees_typed_without_diacritics(client: Client) -> None:
+    response = client.post("/vi/fee-check/", FORM)
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert report["summary"]["excess_vnd"] == 28_200_000 + 30_000_000
+    html = response.content.decode()
+    assert "28.200.000" in html  # the service-fee excess, as the page shows it
+    assert "Law 69/2020/QH14" in html
+    assert 'name="engagement"' in html  # the letter can be downloaded
+    assert not FeeCheck.objects.exists()
+
+
+@pytest.mark.django_db
+def test_rows_are_added_and_removed_without_javascript(client: Client) -> None:
+    added = client.post("/vi/fee-check/", {**FORM, "add_row": "1"})
+    assert added.status_code == 200
+    assert 'name="payments-TOTAL_FORMS" value="3"' in added.content.decode()
+    removed = client.post("/vi/fee-check/", {**FORM, "remove_row": "0"})
+    html = removed.content.decode()
+    assert 'name="payments-TOTAL_FORMS" value="1"' in html
+    assert 'value="tien coc"' in html and 'value="phi dich vu"' not in html
+
+
+@pytest.mark.django_db
+def test_htmx_row_change_returns_only_the_payments(client: Client) -> None:
+    response = client.post(
+        "/vi/fee-check/", {**FORM, "add_row": "1"}, headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith('<fieldset id="payments">')
+    assert "<html" not in html
+
+
+@pytest.mark.django_db
+def test_engine_error_is_shown_next_to_the_field(client: Client) -> None:
+    form = {**FORM, "payments-1-currency": "USD"}  # no dollar rate given
+    response = client.post("/en/fee-check/", form)
+    assert response.status_code == 422
+    # The engine names payments[1].currency: the message sits beside that payment's currency.
+    errors = response.context["payments"].forms[1].errors
+    assert "USD" in errors["currency"][0]
+    assert 'id="id_payments-1-currency-error"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_form_error_keeps_what_was_typed(client: Client) -> None:
+    response = client.post("/vi/fee-check/", {**FORM, "contract_months": "abc"})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert 'value="tien coc"' in html and 'role="alert"' in html
+
+
+@pytest.mark.django_db
+def test_letter_pdf_in_vietnamese_with_japanese_copy(
+    client: Client, example: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    response = client.post(
+        "/vi/fee-check/letter.pdf",
+        {
+            "engagement": json.dumps(example),
+            "recipient": "sending_organisation",
+            "organisation_name": "Công ty Sông Hồng",
+            "japanese_copy": "1",
+        },
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text, fonts = pdf_text_and_fonts(response.content)
+    assert "Công ty Sông Hồng" in text
+    assert "28.200.000" in text
+    assert "Law 69/2020/QH14" in text
+    assert "返金" in text  # the Japanese copy
+    # Our font is embedded, and no character fell back to an empty box.
+    assert fonts and all("Fair-Passage-Sans" in name for name in fonts)
+    assert not [r for r in caplog.records if "notdef" in r.getMessage()]
+
+
+@pytest.mark.django_db
+def test_letter_without_a_check_is_a_clear_error(client: Client) -> None:
+    response = client.post("/vi/fee-check/letter.pdf", {"engagement": "not json"})
+    assert response.status_code == 422
+    assert 'role="alert"' in response.content.decode()
+
+
+def _staff(organisation: Organisation, role: str) -> User:
+    user = UserFactory.create()
+    services.membership_set(actor=None, user=user, organisation=organisation, role=role)
+    return user
+
+
+@pytest.mark.django_db
+def test_staff_save_a_check_with_its_rules_version(client: Client, example: dict[str, Any]) -> None:
+    organisation = OrganisationFactory.create()
+    client.force_login(_staff(organisation, Role.CASE_WORKER))
+    response = client.post(
+        "/vi/fee-check/save/",
+        {
+            "engagement": json.dumps(example),
+            "organisation": organisation.pk,
+            "title": "Hoa",
+        },
+    )
+    check = FeeCheck.objects.get()
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/fee-checks/{check.pk}/")
+    assert check.rules_version == law.rules_version()
+    assert check.excess_vnd == check.result["summary"]["excess_vnd"] > 0
+    assert check.result["findings"][0]["parameters"]  # the values the finding used
+    assert AuditEvent.objects.filter(action="fee_check.save").count() == 1
+    assert client.get(f"/vi/fee-checks/{check.pk}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_saving_needs_a_role_in_that_organisation(client: Client, example: dict[str, Any]) -> None:
+    own, other = OrganisationFactory.create(), OrganisationFactory.create()
+    client.force_login(_staff(own, Role.ANALYST))
+    body = {"engagement": json.dumps(example), "organisation": own.pk}
+    assert client.post("/vi/fee-check/save/", body).status_code == 403
+    client.force_login(_staff(own, Role.CASE_WORKER))
+    assert client.post("/vi/fee-check/save/", {**body, "organisation": other.pk}).status_code == 403
+    assert not FeeCheck.objects.exists()
+
+
+@pytest.mark.django_db
+def test_saved_checks_are_scoped_to_the_organisation(
+    client: Client, example: dict[str, Any]
+) -> None:
+    own, other = OrganisationFactory.create(), OrganisationFactory.create()
+    writer = _staff(own, Role.CASE_WORKER)
+    client.force_login(writer)
+    client.post("/vi/fee-check/save/", {"engagement": json.dumps(example), "organisation": own.pk})
+    check = FeeCheck.objects.get()
+    client.force_login(_staff(other, Role.CASE_WORKER))
+    assert client.get(f"/vi/fee-checks/{check.pk}/").status_code == 404
+    assert check.title not in client.get("/vi/fee-checks/").content.decode() or not check.title
+    client.logout()
+    assert client.get(f"/vi/fee-checks/{check.pk}/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_law_page_lists_every_parameter_and_unknowns(client: Client) -> None:
+    html = client.get("/en/law/").content.decode()
+    for parameter in law.default_store():
+        assert parameter.id in html
+    assert "not yet known" in html
+    assert law.rules_version() in html

@@ -1,0 +1,82 @@
+"""A worker fills the fee check on a phone, reads the result and downloads the letter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import BrowserContext, expect
+
+from tests.checks.conftest import pdf_text_and_fonts
+from tests.e2e.conftest import collect
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_worker_checks_fees_and_downloads_the_letter(
+    live_server: Any, context: BrowserContext, tmp_path: Path
+) -> None:
+    seen = collect(context)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/vi/fee-check/")
+    page.select_option("#id_programme", "titp")
+    page.fill("#id_contract_months", "36")
+    page.fill("#id_wage_amount", "180000")
+    page.select_option("#id_wage_currency", "JPY")
+    page.fill("#id_signed_on", "2025-06-01")
+    page.fill("#id_fx_jpy", "170")
+    # Labels as a worker types them: no diacritics, everyday words.
+    page.fill("#id_payments-0-label", "phi dich vu")
+    page.fill("#id_payments-0-amount", "120000000")
+    page.fill("#id_payments-1-label", "tien coc")
+    page.fill("#id_payments-1-amount", "30000000")
+    # One more row through htmx, then a third payment in it.
+    page.locator("button[name=add_row]").click()
+    expect(page.locator("#id_payments-3-label")).to_be_visible()
+    page.fill("#id_payments-3-label", "ve may bay")
+    page.fill("#id_payments-3-amount", "9000000")
+    page.locator("button[name=check]").click()
+
+    result = page.locator("#result")
+    expect(result).to_be_visible()
+    # 28.2 million over the service-fee cap, the 30 million deposit, and the 9 million air
+    # ticket that the Japanese side must pay for a trainee.
+    expect(result).to_contain_text("67.200.000")
+    expect(result).to_contain_text("Law 69/2020/QH14")
+    expect(page.locator(".chart svg")).to_be_visible()
+
+    page.check("input[name=japanese_copy]")
+    page.fill("#organisation_name", "Cong ty Song Hong")
+    with page.expect_download() as download_info:
+        page.locator("form.letter button[type=submit]").click()
+    target = tmp_path / "letter.pdf"
+    download_info.value.save_as(target)
+    text, fonts = pdf_text_and_fonts(target.read_bytes())
+    assert "Cong ty Song Hong" in text
+    assert "28.200.000" in text and "30.000.000" in text and "9.000.000" in text
+    assert "返金" in text
+    assert fonts
+
+    assert seen["console_errors"] == []
+    assert seen["page_errors"] == []
+    assert seen["outside"] == []
+
+
+def test_fee_check_works_without_javascript(live_server: Any, browser: Any) -> None:
+    context = browser.new_context(
+        java_script_enabled=False, locale="vi-VN", viewport={"width": 360, "height": 740}
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/vi/fee-check/")
+    page.locator("button[name=add_row]").click()
+    expect(page.locator("#id_payments-3-label")).to_be_visible()
+    page.fill("#id_contract_months", "36")
+    page.fill("#id_wage_amount", "180000")
+    page.fill("#id_signed_on", "2025-06-01")
+    page.fill("#id_fx_jpy", "170")
+    page.fill("#id_payments-0-label", "tien moi gioi")
+    page.fill("#id_payments-0-amount", "20000000")
+    page.locator("button[name=check]").click()
+    expect(page.locator("#result")).to_contain_text("VN-BROKERAGE-FROM-WORKER")
+    context.close()
