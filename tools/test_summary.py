@@ -15,6 +15,7 @@ NAMES = {
 
 def main(paths: list[str]) -> int:
     print("== test summary")
+    totals = [0, 0, 0]
     for raw in paths:
         path = Path(raw)
         name = NAMES.get(path.name, path.name)
