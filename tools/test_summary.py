@@ -28,7 +28,9 @@ def main(paths: list[str]) -> int:
         failed = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
         skipped = sum(int(s.get("skipped", 0)) for s in suites)
         print(f"  {name:<20} {total - failed - skipped} passed, {failed} failed, {skipped} skipped")
-    return 0
+        totals = [totals[0] + total - failed - skipped, totals[1] + failed, totals[2] + skipped]
+    print(f"total: {totals[0]} passed, {totals[1]} failed, {totals[2]} skipped")
+    return 1 if totals[1] else 0
 
 
 if __name__ == "__main__":
