@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from fairpassage import law
 from fairpassage.checks import selectors, services
@@ -114,6 +114,7 @@ def _render(
     return render(request, "checks/fee_check.html", context, status=status)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def fee_check(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         initial = [{"currency": "VND"} for _row in range(3)]

@@ -111,6 +111,9 @@ MATRIX = [
     ("/vi/login/", {"anonymous": 200, "member": 200, "staff": 200}),
     ("/vi/admin/", {"anonymous": 302, "member": 302, "staff": 200}),
     ("/api/health", {"anonymous": 200, "member": 200, "staff": 200}),
+    ("/vi/fee-check/", {"anonymous": 200, "member": 200, "staff": 200}),
+    ("/vi/law/", {"anonymous": 200, "member": 200, "staff": 200}),
+    ("/vi/fee-checks/", {"anonymous": 302, "member": 200, "staff": 200}),
 ]
 
 
