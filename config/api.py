@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -67,6 +68,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _render(request, error)
 
 
+@csrf_exempt  # an API client has no CSRF token: it must get the JSON 404, not a 403 page
 def not_found(request: HttpRequest, rest: str) -> HttpResponse:
     """Any path under /api/ that names no operation answers in the API's error shape."""
     return _render(request, NotFound(_("There is no API operation at this address.")))

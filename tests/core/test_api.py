@@ -73,6 +73,10 @@ def test_unknown_api_path_is_a_translated_json_404(
 ) -> None:
     response = client.get("/api/no-such-thing", HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 404
+    posted = Client(enforce_csrf_checks=True).post(
+        "/api/no-such-thing", data="{}", content_type="application/json"
+    )
+    assert posted.status_code == 404 and posted.json()["error"]["code"] == "not_found"
     error = response.json()["error"]
     assert error["code"] == "not_found"
     assert word in error["message"]
