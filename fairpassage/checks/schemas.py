@@ -91,6 +91,49 @@ class FeeCheckOut(BaseModel):
     summary: SummaryOut
 
 
-def as_engine_input(payload: FeeCheckIn) -> dict[str, Any]:
+class DebtIn(Schema):
+    principal: MoneyIn
+    annual_interest_rate: int | float = Field(ge=0, examples=[0.12])
+
+
+class DeductionsIn(Schema):
+    housing: int | float | None = Field(None, ge=0)
+    utilities: int | float | None = Field(None, ge=0)
+    meals: int | float | None = Field(None, ge=0)
+    other: int | float | None = Field(None, ge=0)
+
+
+class EarningsIn(Schema):
+    on: dt.date
+    prefecture: str = Field(examples=["13", "tokyo"])
+    monthly_basic_wage: int | float | None = Field(None, ge=0, examples=[190000])
+    hourly_wage: int | float | None = Field(None, ge=0)
+    scheduled_hours_per_month: int | float = Field(gt=0, examples=[160])
+    overtime_hours_per_month: int | float = Field(0, ge=0, examples=[20])
+    age: int = Field(ge=15, le=80, examples=[24])
+    months_in_japan: int = Field(0, ge=0, examples=[6])
+    deductions: DeductionsIn | None = None
+    debt: DebtIn | None = None
+    remit_share_of_net: int | float = Field(0, ge=0, le=1, examples=[0.6])
+    fx: dict[str, int | float] | None = Field(None, examples=[{"JPY": 170.0}])
+    programme: Literal["titp", "ssw", "esd"] | None = None
+    industry: Literal["general", "agriculture", "construction"] | None = None
+    housing_actual_cost: int | float | None = Field(None, ge=0)
+    deductions_agreement: bool | None = None
+    dependants: int | None = Field(None, ge=0, le=20)
+    horizon_months: int | None = Field(None, ge=1, le=600)
+
+
+class EarningsOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    rules_version: str
+    law_date: dt.date
+    pay: dict[str, Any]
+    debt: dict[str, Any]
+    findings: list[FindingOut]
+    approximations: list[dict[str, Any]]
+
+
+def as_engine_input(payload: Schema) -> dict[str, Any]:
     """The payload as the JSON the law engine reads (dates as ISO text, no empty keys)."""
     return payload.model_dump(mode="json", exclude_none=True)

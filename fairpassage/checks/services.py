@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -17,14 +18,26 @@ from fairpassage.core.services import audit_record
 SAVE_ROLES = {Role.ORGANISATION_ADMIN.value, Role.CASE_WORKER.value, Role.REVIEWER.value}
 
 
-def fee_check_run(*, data: Any, language: str) -> dict[str, Any]:
-    """The fee-check report for ``data``; invalid input raises InvalidInput naming the field."""
+def _engine(
+    compute: Callable[[Any, str], dict[str, Any]], data: Any, language: str
+) -> dict[str, Any]:
+    """Run a law-engine computation; its input error becomes InvalidInput naming the field."""
     try:
-        return law.check_fees(data, language)
+        return compute(data, language)
     except law.InputError as error:
         raise InvalidInput(
             error.message(language), field=error.field, code=f"invalid.{error.message_key}"
         ) from error
+
+
+def fee_check_run(*, data: Any, language: str) -> dict[str, Any]:
+    """The fee-check report for ``data`` in ``language``."""
+    return _engine(law.check_fees, data, language)
+
+
+def earnings_plan_run(*, data: Any, language: str) -> dict[str, Any]:
+    """The earnings and debt plan for ``data`` in ``language``."""
+    return _engine(law.plan_earnings, data, language)
 
 
 @transaction.atomic

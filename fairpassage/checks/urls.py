@@ -10,5 +10,7 @@ urlpatterns = [
     path("fee-check/save/", views.fee_check_save, name="save"),
     path("fee-checks/", views.saved_list, name="saved_list"),
     path("fee-checks/<int:pk>/", views.saved_detail, name="saved_detail"),
+    path("earnings/", views.earnings, name="earnings"),
+    path("pathways/", views.pathways, name="pathways"),
     path("law/", views.law_page, name="law"),
 ]

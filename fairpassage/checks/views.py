@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from fairpassage import law
 from fairpassage.checks import selectors, services
+from fairpassage.checks.earnings_forms import EarningsForm, earnings_input
+from fairpassage.checks.earnings_forms import attach_engine_error as attach_earnings_error
 from fairpassage.checks.forms import (
     FeeCheckForm,
     PaymentFormSet,
@@ -230,5 +234,77 @@ def law_page(request: HttpRequest) -> HttpResponse:
             "parameters": store.catalogue(),
             "rules_version": store.version,
             "lang": _language(),
+        },
+    )
+
+
+def _debt_chart(plan: dict[str, Any]) -> dict[str, Any] | None:
+    """The debt balance month by month as an SVG polyline (server-side, no script)."""
+    schedule = plan.get("debt", {}).get("schedule") or []
+    if not schedule:
+        return None
+    width, height = 300, 120
+    balances = [schedule[0]["opening"], *[row["closing"] for row in schedule]]
+    top = max(balances) or 1
+    step = width / max(len(balances) - 1, 1)
+    points = " ".join(
+        f"{round(i * step, 1)},{round(height - height * b / top, 1)}"
+        for i, b in enumerate(balances)
+    )
+    return {
+        "points": points,
+        "width": width,
+        "height": height,
+        "top": top,
+        "months": len(schedule),
+        "last": schedule[-1],
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def earnings(request: HttpRequest) -> HttpResponse:
+    """The earnings and debt planner; ``?debt=`` carries a fee check's total over."""
+    plan = None
+    if request.method == "POST":
+        form = EarningsForm(request.POST)
+        if form.is_valid():
+            try:
+                plan = services.earnings_plan_run(data=earnings_input(form), language=_language())
+            except InvalidInput as error:
+                attach_earnings_error(form, error.field or "", error.rendered_message())
+    else:
+        initial = {key: request.GET[key] for key in ("debt_amount", "on") if request.GET.get(key)}
+        form = EarningsForm(initial={"debt_currency": "VND", **initial})
+    status = 422 if request.method == "POST" and plan is None else 200
+    return render(
+        request,
+        "checks/earnings.html",
+        {"form": form, "plan": plan, "chart": _debt_chart(plan) if plan else None},
+        status=status,
+    )
+
+
+@require_safe
+def pathways(request: HttpRequest) -> HttpResponse:
+    """The three routes side by side on a date, optionally for one field of work."""
+    try:
+        on = dt.date.fromisoformat(request.GET.get("on", "")) if request.GET.get("on") else None
+    except ValueError as error:
+        raise InvalidInput(_("Give the date as YYYY-MM-DD."), field="on") from error
+    on = on or timezone.localdate()
+    data = law.pathways_on(on, _language())
+    fields: dict[str, str] = {}
+    for route in data["routes"].values():
+        for item in route.get("fields") or []:
+            fields.setdefault(item["code"], item["name"])
+    chosen = request.GET.get("field", "")
+    return render(
+        request,
+        "checks/pathways.html",
+        {
+            "data": data,
+            "on": on,
+            "fields": sorted(fields.items(), key=lambda kv: kv[1]),
+            "chosen": chosen if chosen in fields else "",
         },
     )

@@ -1,30 +1,46 @@
-"""`fairpassage check-fees FILE.json|-`: the fee-check report as JSON (pure: no database)."""
+"""`fairpassage check-fees` and `fairpassage earnings`: the law engine's JSON reports.
+
+Both are pure: they read a JSON file (or ``-`` for standard input) and need no database.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from fairpassage import law
 from fairpassage.cli.base import CommandError, Subcommands
 from fairpassage.law.messages import input_error_text
 
+Engine = Callable[[Any, str], dict[str, Any]]
+
 
 def register(commands: Subcommands) -> None:
-    check = commands.add_parser(
-        "check-fees",
-        help="check a worker's payments against the law in force on the contract date",
-    )
-    check.add_argument("file", help="the engagement as JSON, or - for standard input")
-    check.add_argument(
-        "--lang",
-        dest="report_lang",
-        choices=("vi", "ja", "en"),
-        help="language of the report (default: the command's --lang)",
-    )
-    check.set_defaults(handler=cmd_check_fees)
+    for name, engine, help_text in (
+        (
+            "check-fees",
+            law.check_fees,
+            "check a worker's payments against the law in force on the contract date",
+        ),
+        (
+            "earnings",
+            law.plan_earnings,
+            "plan net pay in Japan after deductions and the months needed to repay the debt",
+        ),
+    ):
+        sub = commands.add_parser(name, help=help_text)
+        sub.add_argument("file", help="the input as JSON, or - for standard input")
+        sub.add_argument(
+            "--lang",
+            dest="report_lang",
+            choices=("vi", "ja", "en"),
+            help="language of the report (default: the command's --lang)",
+        )
+        sub.set_defaults(handler=_handler(engine))
 
 
 def _read(name: str, lang: str) -> object:
@@ -41,13 +57,16 @@ def _read(name: str, lang: str) -> object:
         raise CommandError(f"(input): {detail}") from error
 
 
-def cmd_check_fees(args: argparse.Namespace) -> int:
-    lang = args.report_lang or args.lang
-    data = _read(args.file, lang)
-    try:
-        report = law.check_fees(data, lang)  # type: ignore[arg-type]
-    except law.InputError as error:
-        raise CommandError(f"{error.field}: {error.message(lang)}") from error
-    json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
-    return 0
+def _handler(engine: Engine) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        lang = args.report_lang or args.lang
+        data = _read(args.file, lang)
+        try:
+            report = engine(data, lang)
+        except law.InputError as error:
+            raise CommandError(f"{error.field}: {error.message(lang)}") from error
+        json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+
+    return run

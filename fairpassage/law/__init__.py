@@ -1,8 +1,10 @@
 """Fair Passage law engine: the law as dated, cited data and its evaluation (pure Python)."""
 
 from fairpassage.law.api import check_fees
+from fairpassage.law.earnings import plan_earnings
 from fairpassage.law.engagement import Engagement, InputError, parse_engagement
 from fairpassage.law.params import default_store, rules_version
+from fairpassage.law.pathways import pathways_on
 from fairpassage.law.taxonomy import CATEGORIES, classify
 
 __all__ = [
@@ -13,5 +15,7 @@ __all__ = [
     "classify",
     "default_store",
     "parse_engagement",
+    "pathways_on",
+    "plan_earnings",
     "rules_version",
 ]

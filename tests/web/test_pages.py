@@ -113,6 +113,9 @@ MATRIX = [
     ("/api/health", {"anonymous": 200, "member": 200, "staff": 200}),
     ("/vi/fee-check/", {"anonymous": 200, "member": 200, "staff": 200}),
     ("/vi/law/", {"anonymous": 200, "member": 200, "staff": 200}),
+    ("/vi/earnings/", {"anonymous": 200, "member": 200, "staff": 200}),
+    ("/vi/pathways/", {"anonymous": 200, "member": 200, "staff": 200}),
+    ("/api/pathways", {"anonymous": 200, "member": 200, "staff": 200}),
     ("/vi/fee-checks/", {"anonymous": 302, "member": 200, "staff": 200}),
 ]
 

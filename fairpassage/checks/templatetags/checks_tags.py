@@ -34,6 +34,14 @@ def vnd(amount: int | None) -> str:
 
 
 @register.filter
+def yen(amount: int | None) -> str:
+    """``219688`` -> ``¥219,688``."""
+    if amount is None:
+        return "—"
+    return f"¥{int(amount):,}"
+
+
+@register.filter
 def status_label(status: str) -> str:
     return str(STATUS_LABELS.get(status, status))
 
@@ -48,3 +56,80 @@ def category_label(category: str | None) -> str:
     if not category:
         return str(_("Not recognised"))
     return str(CATEGORY_LABELS.get(category, category))
+
+
+FACT_LABELS = {
+    "continuing_trainees": _("Trainees already training"),
+    "entry_japanese": _("Japanese needed to enter"),
+    "entry_deadline": _("Last date to enter or start"),
+    "family": _("Family may come"),
+    "fee_cap": _("Cap on fees paid to the sending organisation"),
+    "job_change": _("Changing employer"),
+    "max_years": _("Longest stay (years)"),
+    "min_age": _("Minimum age"),
+    "new_plan_applications": _("New training plans accepted"),
+    "next_step": _("Next step"),
+    "note_code": _("Note"),
+    "occupations": _("Occupations"),
+    "ssw1": _("SSW (i)"),
+    "ssw2": _("SSW (ii)"),
+    "stage": _("Stage"),
+    "stages": _("Stages"),
+    "stage3_condition": _("Condition for stage 3"),
+    "starts_on": _("Starts on"),
+    "support_plan": _("Support plan"),
+    "test_to_next": _("Test to go on"),
+    "tests": _("Tests"),
+    "years": _("Years"),
+}
+ROUTE_STATUS = {
+    "open": _("Open"),
+    "in_force": _("In force"),
+    "enacted": _("Enacted, not yet in force"),
+    "not_enacted": _("Not yet enacted"),
+    "not_started": _("Not yet started"),
+    "closing": _("Closing: no new training plans"),
+    "closed_to_new_entrants": _("Closed to new entrants"),
+}
+DUTY_LABELS = {
+    "vietnamese_authority": _("Vietnamese authority"),
+    "sending_organisation": _("Sending organisation"),
+    "supervising_organisation": _("Supervising organisation"),
+    "registered_support_organisation": _("Registered support organisation"),
+    "employer": _("Employer"),
+    "japanese_side_costs": _("Costs the Japanese side pays"),
+}
+
+
+@register.filter
+def fact_label(key: str) -> str:
+    return str(FACT_LABELS.get(key, key.replace("_", " ").capitalize()))
+
+
+@register.filter
+def fact_value(value: object) -> str:
+    if value is True:
+        return str(_("Yes"))
+    if value is False:
+        return str(_("No"))
+    return str(value)
+
+
+@register.filter
+def route_status(status: str) -> str:
+    return str(ROUTE_STATUS.get(status, status))
+
+
+@register.filter
+def duty_label(who: str) -> str:
+    return str(DUTY_LABELS.get(who, who))
+
+
+@register.filter
+def is_list(value: object) -> bool:
+    return isinstance(value, list)
+
+
+@register.filter
+def is_dict(value: object) -> bool:
+    return isinstance(value, dict)
