@@ -5,14 +5,13 @@ The law engine decides what is lawful and computes the plan; this form only pars
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fairpassage.checks.forms import CURRENCIES, DATE, PROGRAMMES
+from fairpassage.checks.forms import CURRENCIES, DATE, PROGRAMMES, json_number
 from fairpassage.reference.models import Prefecture
 
 WAGE_KINDS = [("monthly", _("per month")), ("hourly", _("per hour"))]
@@ -95,37 +94,35 @@ class EarningsForm(forms.Form):
         self.fields["on"].initial = timezone.localdate()
 
 
-def _number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 def earnings_input(form: EarningsForm) -> dict[str, Any]:
     d = form.cleaned_data
     data: dict[str, Any] = {
         "on": d["on"].isoformat(),
         "prefecture": d["prefecture"],
-        "scheduled_hours_per_month": _number(d["scheduled_hours"]),
-        "overtime_hours_per_month": _number(d["overtime_hours"]),
+        "scheduled_hours_per_month": json_number(d["scheduled_hours"]),
+        "overtime_hours_per_month": json_number(d["overtime_hours"]),
         "age": d["age"],
         "months_in_japan": d["months_in_japan"],
         "deductions": {
-            k: _number(d[k]) for k in ("housing", "utilities", "meals", "other") if d[k] is not None
+            k: json_number(d[k])
+            for k in ("housing", "utilities", "meals", "other")
+            if d[k] is not None
         },
         "remit_share_of_net": float(d["remit_share"] / 100),
     }
     wage_key = "monthly_basic_wage" if d["wage_kind"] == "monthly" else "hourly_wage"
-    data[wage_key] = _number(d["wage_amount"])
+    data[wage_key] = json_number(d["wage_amount"])
     if d["programme"]:
         data["programme"] = d["programme"]
     if d["deductions_agreement"]:
         data["deductions_agreement"] = True
     if d["debt_amount"]:
         data["debt"] = {
-            "principal": {"amount": _number(d["debt_amount"]), "currency": d["debt_currency"]},
+            "principal": {"amount": json_number(d["debt_amount"]), "currency": d["debt_currency"]},
             "annual_interest_rate": float(d["interest_rate"] / 100),
         }
     if d["fx_jpy"]:
-        data["fx"] = {"JPY": _number(d["fx_jpy"])}
+        data["fx"] = {"JPY": json_number(d["fx_jpy"])}
     return data
 
 

@@ -148,7 +148,8 @@ FIELD_NAMES = {
 PAYMENT_FIELD = re.compile(r"^payments\[(\d+)\]\.(\w+)$")
 
 
-def _number(value: Decimal) -> int | float:
+def json_number(value: Decimal) -> int | float:
+    """A form decimal as the JSON number the law engine reads (integers stay integers)."""
     return int(value) if value == value.to_integral_value() else float(value)
 
 
@@ -160,14 +161,17 @@ def engine_input(form: FeeCheckForm, payments: list[PaymentForm]) -> dict[str, A
         "prior": d["prior"],
         "same_sending_and_supervising": d["same_sending_and_supervising"],
         "contract_months": d["contract_months"],
-        "monthly_basic_wage": {"amount": _number(d["wage_amount"]), "currency": d["wage_currency"]},
+        "monthly_basic_wage": {
+            "amount": json_number(d["wage_amount"]),
+            "currency": d["wage_currency"],
+        },
         "signed_on": d["signed_on"].isoformat(),
         "payments": [],
         "conduct": {
             key: True for key in ("passport_held", "penalty_contract", "forced_savings") if d[key]
         },
         "fx": {
-            code: _number(d[f"fx_{code.lower()}"])
+            code: json_number(d[f"fx_{code.lower()}"])
             for code in ("JPY", "USD")
             if d[f"fx_{code.lower()}"]
         },
@@ -181,7 +185,7 @@ def engine_input(form: FeeCheckForm, payments: list[PaymentForm]) -> dict[str, A
         row: dict[str, Any] = {
             "label": p["label"],
             "currency": p["currency"],
-            "amount": None if p["amount"] is None else _number(p["amount"]),
+            "amount": None if p["amount"] is None else json_number(p["amount"]),
         }
         for key in ("paid_on", "payee", "category"):
             if p.get(key):

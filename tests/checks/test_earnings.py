@@ -13,20 +13,9 @@ from django.test import Client
 
 from fairpassage.cli import main
 from fairpassage.reference.services import reference_data_load
+from tests.law.test_earnings import BASE
 
-EXAMPLE: dict[str, Any] = {
-    "on": "2025-11-01",
-    "prefecture": "13",
-    "monthly_basic_wage": 190000,
-    "scheduled_hours_per_month": 160,
-    "overtime_hours_per_month": 20,
-    "age": 24,
-    "months_in_japan": 6,
-    "deductions": {"housing": 25000, "utilities": 6000, "meals": 0},
-    "debt": {"principal": {"amount": 150000000, "currency": "VND"}, "annual_interest_rate": 0.12},
-    "remit_share_of_net": 0.6,
-    "fx": {"JPY": 170.0},
-}
+EXAMPLE = BASE  # the example, as the engine's own tests use it
 PAGE = {
     "on": "2025-11-01",
     "prefecture": "13",

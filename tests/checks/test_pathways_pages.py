@@ -32,6 +32,7 @@ def test_page_side_by_side_with_a_chosen_field(client: Client) -> None:
     for route in ("route-titp", "route-ssw", "route-esd"):
         assert f'id="{route}"' in html
     assert "Nursing care is open on this route." in html
+    assert "The steps, in order" in html and 'class="steps"' in html
     assert "/fee-check/" in html and "/earnings/" in html
 
 

@@ -16,6 +16,7 @@ from playwright.sync_api import (
     Browser,
     BrowserContext,
     ConsoleMessage,
+    Page,
     Playwright,
     WebError,
     sync_playwright,
@@ -100,3 +101,23 @@ def collect(context: BrowserContext) -> dict[str, list[Any]]:
     context.on("console", on_console)
     context.on("weberror", on_error)
     return seen
+
+
+def fill_contract(
+    page: Page,
+    *,
+    months: str = "36",
+    wage: str = "180000",
+    signed_on: str = "2025-06-01",
+    fx_jpy: str = "170",
+) -> None:
+    """The contract part of the fee-check form, as a worker fills it."""
+    page.fill("#id_contract_months", months)
+    page.fill("#id_wage_amount", wage)
+    page.fill("#id_signed_on", signed_on)
+    page.fill("#id_fx_jpy", fx_jpy)
+
+
+def fill_payment(page: Page, row: int, label: str, amount: str) -> None:
+    page.fill(f"#id_payments-{row}-label", label)
+    page.fill(f"#id_payments-{row}-amount", amount)

@@ -9,7 +9,7 @@ from django.conf import settings
 from playwright.sync_api import BrowserContext, expect
 
 from fairpassage.reference.services import reference_data_load
-from tests.e2e.conftest import collect
+from tests.e2e.conftest import collect, fill_contract, fill_payment
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -19,12 +19,8 @@ def test_plan_the_repayment_from_a_fee_check(live_server: Any, context: BrowserC
     seen = collect(context)
     page = context.new_page()
     page.goto(f"{live_server.url}/vi/fee-check/")
-    page.fill("#id_contract_months", "36")
-    page.fill("#id_wage_amount", "180000")
-    page.fill("#id_signed_on", "2025-06-01")
-    page.fill("#id_fx_jpy", "170")
-    page.fill("#id_payments-0-label", "phi dich vu")
-    page.fill("#id_payments-0-amount", "120000000")
+    fill_contract(page)
+    fill_payment(page, 0, "phi dich vu", "120000000")
     page.locator("button[name=check]").click()
     expect(page.locator("#result")).to_be_visible()
 

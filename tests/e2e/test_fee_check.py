@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import BrowserContext, expect
 
 from tests.checks.conftest import pdf_text_and_fonts
-from tests.e2e.conftest import collect
+from tests.e2e.conftest import collect, fill_contract, fill_payment
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -21,21 +21,15 @@ def test_worker_checks_fees_and_downloads_the_letter(
     page = context.new_page()
     page.goto(f"{live_server.url}/vi/fee-check/")
     page.select_option("#id_programme", "titp")
-    page.fill("#id_contract_months", "36")
-    page.fill("#id_wage_amount", "180000")
     page.select_option("#id_wage_currency", "JPY")
-    page.fill("#id_signed_on", "2025-06-01")
-    page.fill("#id_fx_jpy", "170")
+    fill_contract(page)
     # Labels as a worker types them: no diacritics, everyday words.
-    page.fill("#id_payments-0-label", "phi dich vu")
-    page.fill("#id_payments-0-amount", "120000000")
-    page.fill("#id_payments-1-label", "tien coc")
-    page.fill("#id_payments-1-amount", "30000000")
+    fill_payment(page, 0, "phi dich vu", "120000000")
+    fill_payment(page, 1, "tien coc", "30000000")
     # One more row through htmx, then a third payment in it.
     page.locator("button[name=add_row]").click()
     expect(page.locator("#id_payments-3-label")).to_be_visible()
-    page.fill("#id_payments-3-label", "ve may bay")
-    page.fill("#id_payments-3-amount", "9000000")
+    fill_payment(page, 3, "ve may bay", "9000000")
     page.locator("button[name=check]").click()
 
     result = page.locator("#result")
@@ -71,12 +65,8 @@ def test_fee_check_works_without_javascript(live_server: Any, browser: Any) -> N
     page.goto(f"{live_server.url}/vi/fee-check/")
     page.locator("button[name=add_row]").click()
     expect(page.locator("#id_payments-3-label")).to_be_visible()
-    page.fill("#id_contract_months", "36")
-    page.fill("#id_wage_amount", "180000")
-    page.fill("#id_signed_on", "2025-06-01")
-    page.fill("#id_fx_jpy", "170")
-    page.fill("#id_payments-0-label", "tien moi gioi")
-    page.fill("#id_payments-0-amount", "20000000")
+    fill_contract(page)
+    fill_payment(page, 0, "tien moi gioi", "20000000")
     page.locator("button[name=check]").click()
     expect(page.locator("#result")).to_contain_text("VN-BROKERAGE-FROM-WORKER")
     context.close()

@@ -12,7 +12,14 @@ import yaml
 
 from fairpassage.law import pathways_on
 from fairpassage.law.params import PARAMS_DIR, ParameterStore, default_store
-from fairpassage.law.pathways import ALL_PATHWAY_PARAMS, dated_list_problems
+from fairpassage.law.pathways import (
+    ACTORS,
+    ALL_PATHWAY_PARAMS,
+    OPEN_STATUSES,
+    PHASES,
+    PROCEDURE,
+    dated_list_problems,
+)
 
 D = dt.date
 START, END = D(2019, 1, 1), D(2028, 12, 31)
@@ -145,3 +152,127 @@ def test_an_overlapping_or_incomplete_field_is_detected(tmp_path: Path) -> None:
 def test_every_pathways_parameter_is_checked() -> None:
     ids = {p.id for p in default_store() if p.id.startswith("jp.pathways.")}
     assert ids == set(ALL_PATHWAY_PARAMS)
+
+
+# The recruitment procedure
+
+
+def _steps(day: dt.date, route: str, lang: str = "en") -> list[dict[str, Any]]:
+    steps: list[dict[str, Any]] = pathways_on(day, lang)["routes"][route]["procedure"]
+    return steps
+
+
+def _ids(day: dt.date, route: str) -> list[str]:
+    return [s["step"] for s in _steps(day, route)]
+
+
+def test_titp_steps_run_from_the_licence_to_the_return() -> None:
+    assert _ids(D(2025, 1, 1), "titp") == [
+        "check_licence",
+        "supply_contract_registered",
+        "placement_contract",
+        "pre_departure_training",
+        "training_plan",
+        "certificate_of_eligibility",
+        "visa",
+        "departure",
+        "post_entry_course",
+        "return_travel",
+        "contract_liquidation",
+        "pension_lump_sum",
+    ]
+
+
+@pytest.mark.parametrize("day", [D(2019, 6, 1), D(2022, 6, 1), D(2026, 7, 1), D(2028, 1, 1)])
+def test_steps_are_in_phase_order(day: dt.date) -> None:
+    for route in ("titp", "ssw", "esd"):
+        phases = [PHASES.index(s["phase"]) for s in _steps(day, route)]
+        assert phases == sorted(phases), route
+        for step in _steps(day, route):
+            assert step["who"] in ACTORS
+            assert step["verification"] in ("verified", "secondary", "unverified")
+            assert isinstance(step["what"], str) and step["basis"]
+
+
+def test_ssw_confirmation_list_from_15_february_2021() -> None:
+    assert "confirmation_list" not in _ids(D(2021, 2, 14), "ssw")
+    ids = _ids(D(2021, 2, 15), "ssw")
+    assert ids.index("confirmation_list") < ids.index("certificate_of_eligibility")
+    assert "confirmation_list" not in _ids(D(2025, 1, 1), "titp")
+
+
+def test_ssw_arrival_lists_the_support_and_japan_means_no_deposit() -> None:
+    steps = {s["step"]: s for s in _steps(D(2025, 1, 1), "ssw", "vi")}
+    assert "3 tháng" in steps["arrival_support"]["what"]
+    assert "không phải ký quỹ" in steps["placement_contract"]["what"]
+    assert steps["placement_contract"]["verification"] == "verified"
+    assert steps["pension_lump_sum"]["verification"] == "unverified"
+
+
+def _month_starts() -> list[dt.date]:
+    return [D(y, m, 1) for y in range(START.year, END.year + 1) for m in range(1, 13)]
+
+
+@pytest.mark.parametrize("route", ["titp", "ssw", "esd"])
+def test_every_open_route_has_steps(route: str) -> None:
+    boundaries = [D(2019, 4, 1), D(2021, 2, 15), D(2027, 3, 31), D(2027, 6, 30), D(2027, 7, 1)]
+    for day in [*_month_starts(), *boundaries]:
+        r = pathways_on(day, "en")["routes"][route]
+        if r["facts"].get("status") in OPEN_STATUSES:
+            assert r["procedure"], (route, day)
+        else:
+            assert r["procedure"] == [], (route, day)
+
+
+def test_esd_procedure_only_from_its_start() -> None:
+    assert _steps(D(2027, 3, 31), "esd") == []
+    assert _ids(D(2027, 4, 1), "esd")[0] == "check_licence"
+    assert _ids(D(2027, 4, 1), "esd")[-1] == "pension_lump_sum"
+
+
+def test_titp_keeps_only_the_return_steps_after_june_2027() -> None:
+    assert "visa" in _ids(D(2027, 6, 30), "titp")
+    assert _ids(D(2027, 7, 1), "titp") == [
+        "return_travel",
+        "contract_liquidation",
+        "pension_lump_sum",
+    ]
+
+
+def test_procedure_texts_follow_the_language() -> None:
+    vi, ja = _steps(D(2025, 1, 1), "titp", "vi"), _steps(D(2025, 1, 1), "titp", "ja")
+    assert [s["step"] for s in vi] == [s["step"] for s in ja]
+    assert vi[0]["what"] != ja[0]["what"]
+    basis = pathways_on(D(2025, 1, 1), "vi")["routes"]["titp"]["basis"]
+    assert any(b["parameter"] == PROCEDURE and b["verification"] == "unverified" for b in basis)
+
+
+def _procedure(root: Path) -> tuple[Path, Any]:
+    path = root / "jp" / "pathways" / "procedure.yaml"
+    return path, yaml.safe_load(path.read_text("utf-8"))
+
+
+def test_a_gap_in_the_procedure_is_detected(tmp_path: Path) -> None:
+    root = _copy_store(tmp_path)
+    path = root / "jp" / "pathways" / "procedure.yaml"
+    text = path.read_text("utf-8").replace("  2019-01-01:", "  2020-01-01:", 1)
+    path.write_text(text, "utf-8")
+    problems = dated_list_problems(ParameterStore(root), START, END)
+    assert any(f"{PROCEDURE}: no known value on 2019-01-01" in p for p in problems)
+
+
+def test_a_broken_procedure_is_detected(tmp_path: Path) -> None:
+    root = _copy_store(tmp_path)
+    path, raw = _procedure(root)
+    entry = raw["values"][D(2022, 1, 1)]
+    titp = entry["value"]["titp"]
+    titp[0], titp[-1] = titp[-1], titp[0]  # the pension claim before the licence check
+    entry["value"]["esd"] = [dict(titp[1])]  # ESD steps before ESD exists
+    entry["value"]["ssw"] = []  # SSW open without steps
+    entry["verification"] = "verified"  # stronger than its weakest step
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), "utf-8")
+    problems = dated_list_problems(ParameterStore(root), START, END)
+    assert any("procedure.titp" in p and "out of order" in p for p in problems)
+    assert any("esd has steps on 2022-01-01 while it is not_enacted" in p for p in problems)
+    assert any("ssw is open on 2022-01-01 but has no steps" in p for p in problems)
+    assert any("entry is verified but a step is only unverified" in p for p in problems)

@@ -98,6 +98,8 @@ DUTY_LABELS = {
     "registered_support_organisation": _("Registered support organisation"),
     "employer": _("Employer"),
     "japanese_side_costs": _("Costs the Japanese side pays"),
+    "worker": _("You (the worker)"),
+    "japanese_authority": _("Japanese immigration authority"),
 }
 
 
