@@ -192,3 +192,4 @@ def test_law_page_lists_every_parameter_and_unknowns(client: Client) -> None:
         assert parameter.id in html
     assert "not yet known" in html
     assert law.rules_version() in html
+    assert "{&#x27;" not in html  # structured values are laid out, not printed as Python
