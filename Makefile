@@ -15,12 +15,13 @@ CHROMIUM ?= /usr/bin/chromium
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help install run setup messages test lint typecheck contracts migrations-check \
-        translations-check openapi openapi-check clean-reports pytest pytest-postgres e2e makemessages clean
+        translations-check openapi openapi-check clean-reports bench pytest pytest-postgres e2e makemessages clean
 
 help:
 	@echo "make run    install, migrate, load reference data and a demo, serve on $(HOST):$(PORT)"
 	@echo "make test   lint, types, import contract, migrations, translations, OpenAPI, tests"
 	@echo "            (PostgreSQL too when TEST_DATABASE_URL is set; browser tests with $(CHROMIUM))"
+	@echo "make bench  throughput of the law engine beside a baseline measured in the same run"
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -89,6 +90,9 @@ e2e: messages
 test: clean-reports lint typecheck contracts migrations-check translations-check messages openapi-check \
       pytest pytest-postgres e2e
 	@$(PY) tools/test_summary.py var/junit-sqlite.xml var/junit-postgres.xml var/junit-e2e.xml
+
+bench: install
+	FAIRPASSAGE_ENV=test $(PY) -m tests.bench.run
 
 clean-reports:
 	@mkdir -p var && rm -f var/junit-*.xml
