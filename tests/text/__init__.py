@@ -1,0 +1,1 @@
+"""Tests of the pure name normalisation and matching core."""
