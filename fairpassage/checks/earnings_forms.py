@@ -11,7 +11,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fairpassage.checks.forms import CURRENCIES, DATE, PROGRAMMES, json_number
+from fairpassage.checks.forms import (
+    CURRENCIES,
+    DATE,
+    PROGRAMMES,
+    exchange_rate_field,
+    json_number,
+)
 from fairpassage.reference.models import Prefecture
 
 WAGE_KINDS = [("monthly", _("per month")), ("hourly", _("per hour"))]
@@ -79,13 +85,8 @@ class EarningsForm(forms.Form):
         initial=60,
         decimal_places=1,
     )
-    fx_jpy = forms.DecimalField(
-        label=_("Exchange rate: dong for 1 yen"),
-        required=False,
-        min_value=0,
-        max_digits=12,
-        decimal_places=4,
-        help_text=_("Needed when the debt is in dong, e.g. 170."),
+    fx_jpy = exchange_rate_field(
+        _("Exchange rate: dong for 1 yen"), _("Needed when the debt is in dong, e.g. 170.")
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

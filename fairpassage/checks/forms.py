@@ -63,6 +63,18 @@ CATEGORIES = [
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def exchange_rate_field(label: Any, help_text: Any) -> forms.DecimalField:
+    """Dong per unit of another currency: optional, the engine says when one is missing."""
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=4,
+        help_text=help_text,
+    )
+
+
 class FeeCheckForm(forms.Form):
     programme = forms.ChoiceField(label=_("Programme"), choices=PROGRAMMES)
     stage = forms.ChoiceField(label=_("Stage"), choices=STAGES, required=False)
@@ -99,21 +111,12 @@ class FeeCheckForm(forms.Form):
     forced_savings = forms.BooleanField(
         label=_("Part of my wage is kept as savings I cannot take"), required=False
     )
-    fx_jpy = forms.DecimalField(
-        label=_("Exchange rate: dong for 1 yen"),
-        required=False,
-        min_value=0,
-        max_digits=12,
-        decimal_places=4,
-        help_text=_("Needed when an amount is in yen, e.g. 170."),
+    fx_jpy = exchange_rate_field(
+        _("Exchange rate: dong for 1 yen"), _("Needed when an amount is in yen, e.g. 170.")
     )
-    fx_usd = forms.DecimalField(
-        label=_("Exchange rate: dong for 1 US dollar"),
-        required=False,
-        min_value=0,
-        max_digits=12,
-        decimal_places=4,
-        help_text=_("Needed when an amount is in dollars, e.g. 25400."),
+    fx_usd = exchange_rate_field(
+        _("Exchange rate: dong for 1 US dollar"),
+        _("Needed when an amount is in dollars, e.g. 25400."),
     )
 
 
