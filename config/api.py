@@ -11,9 +11,14 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from fairpassage.cases.api import router as cases_router
 from fairpassage.checks.api import router as checks_router
 from fairpassage.core.api import router as core_router
 from fairpassage.core.errors import ApplicationError, InvalidInput, NotAuthenticated, NotFound
+from fairpassage.knowledge.api import router as knowledge_router
+from fairpassage.registry.api import router as registry_router
+from fairpassage.surveys.api import router as surveys_router
+from fairpassage.tracker.api import router as tracker_router
 
 api = NinjaAPI(
     title="Fair Passage API",
@@ -27,6 +32,11 @@ api = NinjaAPI(
 )
 api.add_router("/", core_router)
 api.add_router("/", checks_router)
+api.add_router("/", registry_router)
+api.add_router("/", cases_router)
+api.add_router("/", surveys_router)
+api.add_router("/", knowledge_router)
+api.add_router("/", tracker_router)
 
 
 def _render(request: HttpRequest, error: ApplicationError) -> HttpResponse:

@@ -40,6 +40,11 @@ INSTALLED_APPS = [
     "fairpassage.core",
     "fairpassage.reference",
     "fairpassage.checks",
+    "fairpassage.registry",
+    "fairpassage.cases",
+    "fairpassage.surveys",
+    "fairpassage.knowledge",
+    "fairpassage.tracker",
     "fairpassage.web",
 ]
 

@@ -13,6 +13,11 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("fairpassage.web.urls")),
     path("", include("fairpassage.checks.urls")),
+    path("", include("fairpassage.registry.urls")),
+    path("", include("fairpassage.cases.urls")),
+    path("", include("fairpassage.surveys.urls")),
+    path("", include("fairpassage.knowledge.urls")),
+    path("", include("fairpassage.tracker.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

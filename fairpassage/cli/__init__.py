@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from fairpassage import __version__
-from fairpassage.cli import checks, core
+from fairpassage.cli import cases, checks, core, knowledge, registry, surveys, tracker
 from fairpassage.cli.base import EXIT_BAD_INPUT, LANGUAGES, CommandError, Handler, default_language
 from fairpassage.core.errors import ApplicationError
 
@@ -30,6 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     core.register(commands)
     checks.register(commands)
+    registry.register(commands)
+    cases.register(commands)
+    surveys.register(commands)
+    knowledge.register(commands)
+    tracker.register(commands)
     return parser
 
 

@@ -1,0 +1,7 @@
+"""Cases and referral over the API."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["cases"])

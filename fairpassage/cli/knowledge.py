@@ -1,0 +1,9 @@
+"""Sub-commands of the worker's guide."""
+
+from __future__ import annotations
+
+from fairpassage.cli.base import Subcommands
+
+
+def register(commands: Subcommands) -> None:
+    """Add this app's sub-commands (none yet)."""

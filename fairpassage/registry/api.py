@@ -1,0 +1,7 @@
+"""Agency registry over the API."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["registry"])

@@ -1,0 +1,1 @@
+"""Agency registry: models."""

@@ -1,0 +1,7 @@
+"""Recommendation tracker over the API."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["tracker"])
