@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "fairpassage.surveys",
     "fairpassage.knowledge",
     "fairpassage.tracker",
+    "fairpassage.mfa",
     "fairpassage.web",
 ]
 

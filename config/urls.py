@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("", include("fairpassage.surveys.urls")),
     path("", include("fairpassage.knowledge.urls")),
     path("", include("fairpassage.tracker.urls")),
+    path("", include("fairpassage.mfa.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -1,0 +1,1 @@
+"""Second factor (TOTP) for staff with case access."""
