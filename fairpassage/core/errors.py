@@ -73,6 +73,12 @@ class Conflict(ApplicationError):
     default_message = _("This conflicts with what is already recorded.")
 
 
+class TooManyRequests(ApplicationError):
+    code = "rate_limited"
+    status = 429
+    default_message = _("Too many requests. Please wait a few minutes and try again.")
+
+
 class Unavailable(ApplicationError):
     code = "unavailable"
     status = 503
