@@ -19,6 +19,14 @@ class FeeCheck(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    agency = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="fee_checks_naming",
+        verbose_name=_("agency named in the check"),
+    )
     title = models.CharField(_("title"), max_length=200, blank=True)
     language = models.CharField(max_length=5)
     rules_version = models.CharField(max_length=64)

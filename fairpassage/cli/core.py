@@ -56,6 +56,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
     setup_django(args.lang)
     from fairpassage.core.demo import demo_create  # noqa: PLC0415 - needs the app registry
     from fairpassage.reference.services import reference_data_load  # noqa: PLC0415
+    from fairpassage.registry.services import help_directory_load  # noqa: PLC0415
 
     call_command("migrate", interactive=False, verbosity=0)
     print("✓ " + _("database migrated"))
@@ -63,6 +64,12 @@ def cmd_setup(args: argparse.Namespace) -> int:
         actor=None,
         data_dir=settings.FAIRPASSAGE_DATA_DIR,
         force=args.force_reference,
+        progress=lambda name, state: print(
+            "✓ " + _("reference data %(name)s: %(state)s") % {"name": name, "state": state}
+        ),
+    )
+    help_directory_load(
+        data_dir=settings.FAIRPASSAGE_DATA_DIR,
         progress=lambda name, state: print(
             "✓ " + _("reference data %(name)s: %(state)s") % {"name": name, "state": state}
         ),

@@ -1,0 +1,261 @@
+"""Reads of the registry: licence status on a date, agency search, an agency's public page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
+
+from fairpassage.checks.models import FeeCheck
+from fairpassage.core.models import Organisation
+from fairpassage.registry.models import (
+    AgencyReview,
+    HelpEntry,
+    Licence,
+    LicenceStatusChange,
+    OrganisationName,
+    RegistryVersion,
+    ReviewStatus,
+)
+from fairpassage.text.match import Candidate, Index
+
+#: Aggregates over fewer people than this are not shown (privacy).
+MIN_CELL = 5
+#: Reasons a licence holds no status on a date.
+NOT_YET = "not_issued"
+
+
+def status_on(
+    licence: Licence, on: dt.date, history: list[LicenceStatusChange] | None = None
+) -> str:
+    """The licence's status in force on ``on``: the latest change dated on or before it.
+
+    ``"expired"`` once past the expiry date while active; ``"not_issued"`` before its first
+    recorded status.
+    """
+    changes = history if history is not None else list(licence.history.all())
+    current = ""
+    for change in sorted(changes, key=lambda c: (c.effective_on, c.pk or 0)):
+        if change.effective_on <= on:
+            current = change.status
+    if not current:
+        return NOT_YET
+    if current == "active" and licence.expires_on and on > licence.expires_on:
+        return "expired"
+    return current
+
+
+@dataclass(frozen=True)
+class LicenceOnDate:
+    licence: Licence
+    status: str
+    history: list[LicenceStatusChange]
+
+
+def licences_on(organisation: Organisation, on: dt.date) -> list[LicenceOnDate]:
+    licences = list(organisation.licences.prefetch_related("history"))
+    return [
+        LicenceOnDate(lic, status_on(lic, on, list(lic.history.all())), list(lic.history.all()))
+        for lic in licences
+    ]
+
+
+# Search ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgencyMatch:
+    organisation: Organisation
+    score: float
+    reason: str
+    licence: Licence | None
+    status: str
+
+    def as_dict(self) -> dict[str, Any]:
+        org = self.organisation
+        return {
+            "id": org.pk,
+            "slug": org.slug,
+            "name": org.name,
+            "name_local": org.name_local,
+            "country": org.country,
+            "kind": org.kind,
+            "licence_number": self.licence.number if self.licence else None,
+            "issuer": self.licence.issuer if self.licence else None,
+            "status": self.status,
+            "score": round(self.score, 3),
+            "reason": self.reason,
+        }
+
+
+class _IndexCache:
+    """One search index per country filter, rebuilt when the registry changes."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._indexes: dict[tuple[str, Any], Index] = {}
+
+    @staticmethod
+    def version() -> tuple[Any, ...]:
+        orgs = Organisation.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+        registry = RegistryVersion.objects.filter(pk=1).values_list("value", flat=True).first()
+        return (orgs["n"], orgs["at"], registry)
+
+    def get(self, country: str) -> Index:
+        version = self.version()
+        key = (country, version)
+        index = self._indexes.get(key)
+        if index is not None:
+            return index
+        with self._lock:
+            index = self._indexes.get(key)
+            if index is None:
+                index = _build_index(country)
+                self._indexes = {k: v for k, v in self._indexes.items() if k[1] == version} | {
+                    key: index
+                }
+        return index
+
+
+def _build_index(country: str) -> Index:
+    orgs = Organisation.objects.filter(is_active=True)
+    if country:
+        orgs = orgs.filter(country=country)
+    names: dict[int, list[str]] = {}
+    for org_id, name in OrganisationName.objects.filter(organisation__in=orgs).values_list(
+        "organisation_id", "name"
+    ):
+        names.setdefault(org_id, []).append(name)
+    numbers: dict[int, list[str]] = {}
+    for org_id, number in Licence.objects.filter(organisation__in=orgs).values_list(
+        "organisation_id", "number"
+    ):
+        numbers.setdefault(org_id, []).append(number)
+    return Index.build(
+        Candidate(
+            id=str(pk),
+            names=tuple(n for n in (name, local, *names.get(pk, ())) if n),
+            licences=tuple(numbers.get(pk, ())),
+        )
+        for pk, name, local in orgs.values_list("pk", "name", "name_local")
+    )
+
+
+_CACHE = _IndexCache()
+
+
+def agencies_search(
+    *, text: str, on: dt.date, country: str = "", limit: int = 10
+) -> list[AgencyMatch]:
+    """Organisations matching ``text``, best first, each with its licence status on ``on``."""
+    matches = _CACHE.get(country).search(text, limit=limit)
+    ids = [int(m.id) for m in matches]
+    orgs = Organisation.objects.in_bulk(ids)
+    licences: dict[int, list[Licence]] = {}
+    for lic in Licence.objects.filter(organisation_id__in=ids).prefetch_related("history"):
+        licences.setdefault(lic.organisation_id, []).append(lic)
+    results = []
+    for match in matches:
+        org = orgs.get(int(match.id))
+        if org is None:  # deleted since the index was built
+            continue
+        held = licences.get(org.pk, [])
+        chosen = next(
+            (lic for lic in held if match.matched and match.matched == lic.number), None
+        ) or (held[0] if held else None)
+        status = status_on(chosen, on, list(chosen.history.all())) if chosen else "no_licence"
+        results.append(AgencyMatch(org, match.score, match.reason, chosen, status))
+    return results
+
+
+# An agency's page ------------------------------------------------------------------------------
+
+
+def reviews_published(organisation: Organisation) -> QuerySet[AgencyReview]:
+    return organisation.reviews.filter(status=ReviewStatus.PUBLISHED).select_related("reply")
+
+
+def reviews_summary(organisation: Organisation) -> dict[str, Any]:
+    """Average stars of the published reports, or only their number when fewer than MIN_CELL."""
+    row = reviews_published(organisation).aggregate(
+        n=Count("id"),
+        fees_honesty=Avg("fees_honesty"),
+        contract_kept=Avg("contract_kept"),
+        support=Avg("support"),
+    )
+    if row["n"] < MIN_CELL:
+        return {"n": row["n"], "suppressed": True}
+    return {
+        "n": row["n"],
+        "suppressed": False,
+        **{k: round(float(row[k]), 1) for k in ("fees_honesty", "contract_kept", "support")},
+    }
+
+
+def fee_checks_summary(organisation: Organisation) -> dict[str, Any]:
+    """Saved fee checks that named this agency, counted; suppressed under MIN_CELL."""
+    row = FeeCheck.objects.filter(agency=organisation).aggregate(
+        n=Count("id"),
+        violations=Count("id", filter=Q(status="violation")),
+        excess_vnd=Sum("excess_vnd"),
+    )
+    if row["n"] < MIN_CELL:
+        return {"n": row["n"], "suppressed": True}
+    return {
+        "n": row["n"],
+        "suppressed": False,
+        "violations": row["violations"],
+        "excess_vnd": row["excess_vnd"] or 0,
+    }
+
+
+def agency_record(*, organisation: Organisation, on: dt.date) -> dict[str, Any]:
+    """An agency's public record on a date (the API's and the page's data)."""
+    licences = licences_on(organisation, on)
+    return {
+        "id": organisation.pk,
+        "slug": organisation.slug,
+        "name": organisation.name,
+        "name_local": organisation.name_local,
+        "country": organisation.country,
+        "kind": organisation.kind,
+        "on": on,
+        "licensed": any(item.status == "active" for item in licences),
+        "licences": [
+            {
+                "issuer": item.licence.issuer,
+                "number": item.licence.number,
+                "issued_on": item.licence.issued_on,
+                "expires_on": item.licence.expires_on,
+                "status": item.status,
+                "history": [
+                    {"status": c.status, "effective_on": c.effective_on, "note": c.note}
+                    for c in item.history
+                ],
+            }
+            for item in licences
+        ],
+        "sanctions": list(
+            organisation.sanctions.values(
+                "decided_on", "authority", "measure", "basis", "source_url"
+            )
+        ),
+        "reports": reviews_summary(organisation),
+        "fee_checks": fee_checks_summary(organisation),
+    }
+
+
+def reviews_pending() -> QuerySet[AgencyReview]:
+    return AgencyReview.objects.filter(status=ReviewStatus.PENDING).select_related("organisation")
+
+
+def help_entries(*, country: str = "", kind: str = "") -> QuerySet[HelpEntry]:
+    entries = HelpEntry.objects.all()
+    if country:
+        entries = entries.filter(country=country)
+    if kind:
+        entries = entries.filter(kind=kind)
+    return entries

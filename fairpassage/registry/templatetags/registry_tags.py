@@ -1,0 +1,54 @@
+"""Labels of the registry's codes, and the text of a {vi, ja, en} value in the page's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from fairpassage.core.models import Country, OrganisationKind
+from fairpassage.registry.models import HelpKind, Issuer, LicenceStatus
+
+register = template.Library()
+
+
+@register.filter
+def licence_status_label(code: str) -> str:
+    extra = {
+        "not_issued": _("Not licensed on this date"),
+        "no_licence": _("No licence on record"),
+    }
+    if code in extra:
+        return extra[code]
+    return str(LicenceStatus(code).label) if code in LicenceStatus.values else code
+
+
+@register.filter
+def issuer_label(code: str) -> str:
+    return str(Issuer(code).label) if code in Issuer.values else code
+
+
+@register.filter
+def kind_label(code: str) -> str:
+    if code in OrganisationKind.values:
+        return str(OrganisationKind(code).label)
+    return str(HelpKind(code).label) if code in HelpKind.values else code
+
+
+@register.filter
+def country_label(code: str) -> str:
+    return str(Country(code).label) if code in Country.values else code
+
+
+@register.filter
+def local(value: Any) -> str:
+    """The page's language from a ``{vi, ja, en}`` mapping, else Vietnamese, English, Japanese."""
+    if not isinstance(value, dict):
+        return str(value or "")
+    language = (get_language() or "vi")[:2]
+    for code in (language, "vi", "en", "ja"):
+        if value.get(code):
+            return str(value[code])
+    return ""
