@@ -284,28 +284,47 @@ def read_list(
         number = header_row + offset
         if not any(_text(v) for v in values):
             continue
+        duplicate = _duplicate_of(values, number, positions, source, seen)
         row = _parse_row(values, number, positions, source, result.errors)
         if progress and offset % 1000 == 0:
             progress("read", offset, total)
+        if duplicate is not None:
+            result.errors.append(duplicate)
+            continue
         if row is None:
             continue
-        if row.number_key:
-            key = (row.issuer, row.number_key)
-            if key in seen:
-                result.errors.append(
-                    RowError(
-                        number,
-                        "licence_number",
-                        _("Licence number %(number)s is already on row %(row)s.")
-                        % {"number": row.licence_number, "row": seen[key]},
-                    )
-                )
-                continue
-            seen[key] = number
         result.rows.append(row)
     if progress:
         progress("read", total, total)
     return result
+
+
+def _duplicate_of(
+    values: list[Any],
+    number: int,
+    positions: dict[str, int],
+    source: Source,
+    seen: dict[tuple[str, str], int],
+) -> RowError | None:
+    """An error when this row's licence number (of the same kind) is on an earlier row."""
+    index = positions["licence_number"]
+    text = _text(values[index]) if index < len(values) else ""
+    if not text:
+        return None
+    kind_index = positions.get("kind")
+    kind = source.fixed.get("issuer") or (
+        _text(values[kind_index]) if kind_index is not None and kind_index < len(values) else ""
+    )
+    key = (kind, licence_key(text))
+    if key in seen:
+        return RowError(
+            number,
+            "licence_number",
+            _("Licence number %(number)s is already on row %(row)s.")
+            % {"number": text, "row": seen[key]},
+        )
+    seen[key] = number
+    return None
 
 
 def _parse_row(

@@ -147,6 +147,12 @@ def _build_index(country: str) -> Index:
 _CACHE = _IndexCache()
 
 
+def search_index_reset() -> None:
+    """Forget every built index (tests; after restoring a backup)."""
+    global _CACHE
+    _CACHE = _IndexCache()
+
+
 def agencies_search(
     *, text: str, on: dt.date, country: str = "", limit: int = 10
 ) -> list[AgencyMatch]:
