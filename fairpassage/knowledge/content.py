@@ -45,7 +45,7 @@ STAGES = (
 LANGUAGES = ("vi", "en", "ja", "ja-easy")
 REQUIRED_LANGUAGES = ("vi", "en")
 #: Path words of the guide's own pages, which an article may not take as its slug.
-RESERVED_SLUGS = frozenset({"checklist", "manage", "search", "new"})
+RESERVED_SLUGS = frozenset({"checklist", "manage", "search", "new", "versions"})
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KEYS = {"slug", "stage", "order", "reviewed_on", "law_parameters", "sources", "translations"}
 TEXT_LIMITS = {"title": 200, "summary": 600, "body": 40000}

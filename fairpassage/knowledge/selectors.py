@@ -76,6 +76,10 @@ class Reading:
     def is_fallback(self) -> bool:
         return self.wanted != self.shown
 
+    @property
+    def shown_label(self) -> str:
+        return language_label(self.shown)
+
 
 def _chain(language: str) -> list[str]:
     chain = list(FALLBACK.get(language, (language,)))
