@@ -16,7 +16,7 @@ from fairpassage.cases.access import (
     cases_visible,
     roles_by_organisation,
 )
-from fairpassage.cases.choices import ClaimStatus, Part, ReferralStatus
+from fairpassage.cases.choices import Category, ClaimStatus, Part, ReferralStatus
 from fairpassage.cases.models import Case, Claim, Referral, Worker
 from fairpassage.cases.people import passport_hash
 from fairpassage.core import crypto
@@ -79,7 +79,12 @@ def case_view(access: CaseAccess) -> dict[str, Any]:
     """What this access may see of its case (the page and the API both render this)."""
     case = access.case
     parts = access.parts
-    view: dict[str, Any] = {"case": case, "access": access}
+    labels = dict(Category.choices)
+    view: dict[str, Any] = {
+        "case": case,
+        "access": access,
+        "category_labels": [str(labels.get(c, c)) for c in case.categories],
+    }
     if access.pending:
         return view
     view["statement"] = case.statement if Part.STATEMENT in parts else None
@@ -89,7 +94,7 @@ def case_view(access: CaseAccess) -> dict[str, Any]:
     if not (access.owner or Part.NOTES in parts):
         notes = notes.filter(organisation=access.organisation)
     view["notes"] = list(notes)
-    view["messages"] = (
+    view["thread"] = (
         list(case.messages.select_related("organisation")) if Part.MESSAGES in parts else None
     )
     view["attachments"] = list(case.attachments.all()) if Part.DOCUMENTS in parts else None

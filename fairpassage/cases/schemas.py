@@ -1,0 +1,155 @@
+"""API shapes of grievances and cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+
+class GrievanceIn(Schema):
+    where_now: str = Field(description="VN, JP or XX: the country the person is in now")
+    categories: list[str]
+    stage: str
+    statement: str
+    urgent: bool = False
+    contact: str = ""
+    agency_name: str = ""
+    province: str = Field("", description="a Vietnamese province code (2025 or older, mapped)")
+    idempotency_key: str | None = Field(
+        None, description="16-200 random characters; or the Idempotency-Key header"
+    )
+
+
+class EmergencyOut(Schema):
+    country: str
+    number: str
+    label: str
+    url: str
+
+
+class GrievanceOut(Schema):
+    tracking_code: str
+    status: str
+    urgent: bool
+    created: bool
+    emergency: list[EmergencyOut]
+
+
+class MessageOut(Schema):
+    sender: str
+    body: str
+    at: dt.datetime
+
+
+class GrievanceStatusOut(Schema):
+    status: str
+    received_on: dt.date
+    organisation: str | None
+    messages: list[MessageOut]
+
+
+class MessageIn(Schema):
+    body: str
+
+
+class CaseSummaryOut(Schema):
+    id: int
+    reference: str
+    organisation: str | None
+    status: str
+    urgent: bool
+    categories: list[str]
+    stage: str
+    created_at: dt.datetime
+
+
+class NoteOut(Schema):
+    organisation: str
+    language: str
+    body: str
+    at: dt.datetime
+
+
+class TimelineOut(Schema):
+    at: dt.datetime
+    kind: str
+    organisation: str | None
+    data: dict[str, object]
+
+
+class CaseOut(CaseSummaryOut):
+    parts: list[str]
+    pending_referral: int | None
+    statement: str | None = None
+    contact: str | None = None
+    worker: dict[str, object] | None = None
+    close_reason: str = ""
+    claim_amount_vnd: int | None = None
+    notes: list[NoteOut] = []
+    messages: list[MessageOut] | None = None
+    timeline: list[TimelineOut] = []
+
+
+class CaseUpdateIn(Schema):
+    status: str | None = None
+    reason: str = ""
+    close_reason: str = ""
+    assignee: str | None = Field(None, description="a username; empty string to unassign")
+
+
+class NoteIn(Schema):
+    body: str
+    language: str
+
+
+class ConsentIn(Schema):
+    purpose: str
+    method: str
+    organisations: list[str] = Field(description="organisation short names (slugs)")
+    parts: list[str]
+    given_on: dt.date | None = None
+
+
+class ConsentOut(Schema):
+    id: int
+    purpose: str
+    parts: list[str]
+    organisations: list[str]
+    given_on: dt.date
+    withdrawn_on: dt.date | None
+
+
+class ReferralIn(Schema):
+    to_org: str
+    consent: int
+    parts: list[str]
+
+
+class ReferralOut(Schema):
+    id: int
+    case: int
+    from_org: str
+    to_org: str
+    parts: list[str]
+    status: str
+
+
+class DecisionIn(Schema):
+    reason: str = ""
+
+
+class ClaimIn(Schema):
+    kind: str
+    amount: int | None = None
+    currency: str = "VND"
+    due_on: dt.date | None = None
+
+
+class ClaimOut(Schema):
+    id: int
+    kind: str
+    amount: int | None
+    currency: str
+    due_on: dt.date | None
+    status: str

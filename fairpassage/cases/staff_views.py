@@ -1,0 +1,447 @@
+"""Staff pages: the queue, a case and its actions, workers, the audit trail, the dashboard.
+
+Every view goes through ``_staff_view`` (sign-in and a membership, or platform staff): the one
+place where a second-factor requirement is added.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from fairpassage.cases import people, returns, selectors, services, stats
+from fairpassage.cases.access import (
+    WRITE_ROLES,
+    dashboard_organisations,
+    roles_by_organisation,
+)
+from fairpassage.cases.choices import (
+    TRANSITIONS,
+    CertificateKind,
+    ClaimKind,
+    ClaimStatus,
+    CloseReason,
+    ConsentMethod,
+    ConsentPurpose,
+    Part,
+    ReturnReason,
+    Status,
+)
+from fairpassage.cases.models import Attachment, Case, Claim, Consent, Referral, Task, Worker
+from fairpassage.checks.models import FeeCheck
+from fairpassage.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from fairpassage.core.models import Membership, Organisation, User
+from fairpassage.core.selectors import is_platform_staff
+
+View = Callable[..., HttpResponse]
+
+
+def _staff_view(view: View) -> View:
+    """Signed in, and a member of an organisation (or platform staff); else 403."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not (is_platform_staff(request.user) or roles_by_organisation(request.user)):
+            raise Forbidden(_("This page is for the staff of a member organisation."))
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _date(value: str, field: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as error:
+        raise InvalidInput(_("Give the date as YYYY-MM-DD."), field=field) from error
+
+
+@_staff_view
+@require_safe
+def queue(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    cases = selectors.case_queue(
+        user=request.user, status=status if status in Status.values else ""
+    )
+    return render(
+        request,
+        "cases/queue.html",
+        {
+            "cases": cases[:300],
+            "statuses": Status.choices,
+            "status": status,
+            "received": selectors.referrals_received(user=request.user).select_related(
+                "from_org", "case"
+            ),
+        },
+    )
+
+
+@_staff_view
+@require_safe
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access = selectors.case_read(user=request.user, case_id=pk)
+    view = selectors.case_view(access)
+    case = access.case
+    context: dict[str, Any] = {
+        **view,
+        "next_statuses": [
+            (s, Status(s).label) for s in Status.values if s in TRANSITIONS[case.status]
+        ],
+        "close_reasons": CloseReason.choices,
+        "parts": Part.choices,
+        "purposes": ConsentPurpose.choices,
+        "methods": ConsentMethod.choices,
+        "return_reasons": ReturnReason.choices,
+        "claim_kinds": ClaimKind.choices,
+        "claim_statuses": ClaimStatus.choices,
+        "certificate_kinds": CertificateKind.choices,
+        "languages": [("vi", "Tiếng Việt"), ("ja", "日本語"), ("en", "English")],
+    }
+    if access.owner and access.organisation is not None:
+        org = access.organisation
+        context["organisations"] = Organisation.objects.filter(is_active=True).exclude(pk=org.pk)
+        context["assignees"] = User.objects.filter(
+            memberships__organisation=org, memberships__role__in=WRITE_ROLES
+        ).distinct()
+        context["fee_checks"] = FeeCheck.objects.filter(organisation=org)[:50]
+        context["workers"] = Worker.objects.filter(organisation=org).order_by("-id")[:50]
+    if case.organisation_id is None:
+        context["route_to"] = Organisation.objects.filter(is_active=True)
+    return render(request, "cases/case_detail.html", context)
+
+
+def _case(request: HttpRequest, pk: int) -> Case:
+    return get_object_or_404(Case, pk=pk)
+
+
+def _ids(request: HttpRequest, name: str) -> list[int]:
+    return [int(v) for v in request.POST.getlist(name) if v.isdigit()]
+
+
+def _act_status(request: HttpRequest, case: Case) -> str:
+    p = request.POST
+    services.case_status_change(
+        actor=_user(request),
+        case=case,
+        status=p.get("status", ""),
+        reason=p.get("reason", ""),
+        close_reason=p.get("close_reason", ""),
+    )
+    return _("The status is changed.")
+
+
+def _act_assign(request: HttpRequest, case: Case) -> str:
+    pk = request.POST.get("assignee", "")
+    assignee = User.objects.filter(pk=pk).first() if pk.isdigit() else None
+    services.case_assign(actor=_user(request), case=case, assignee=assignee)
+    return _("The case is assigned.")
+
+
+def _act_route(request: HttpRequest, case: Case) -> str:
+    org = get_object_or_404(Organisation, pk=request.POST.get("organisation", "0") or 0)
+    services.case_route(actor=_user(request), case=case, organisation=org)
+    return _("The case is sent to the organisation.")
+
+
+def _act_note(request: HttpRequest, case: Case) -> str:
+    p = request.POST
+    services.note_add(
+        actor=_user(request), case=case, body=p.get("body", ""), language=p.get("language", "")
+    )
+    return _("The note is saved.")
+
+
+def _act_task(request: HttpRequest, case: Case) -> str:
+    p = request.POST
+    services.task_add(
+        actor=_user(request),
+        case=case,
+        title=p.get("title", ""),
+        due_on=_date(p.get("due_on", ""), "due_on"),
+    )
+    return _("The task is added.")
+
+
+def _act_task_done(request: HttpRequest, case: Case) -> str:
+    task = get_object_or_404(Task, pk=request.POST.get("task", "0") or 0, case=case)
+    services.task_done(actor=_user(request), task=task)
+    return _("The task is done.")
+
+
+def _act_attach(request: HttpRequest, case: Case) -> str:
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise InvalidInput(_("Choose a file."), field="file")
+    if upload.size is not None and upload.size > 5 * 1024 * 1024:
+        raise InvalidInput(_("The file is larger than 5 MB."), field="file")
+    services.attachment_add(
+        actor=_user(request), case=case, name=upload.name or "", content=upload.read()
+    )
+    return _("The file is attached.")
+
+
+def _act_fee_check(request: HttpRequest, case: Case) -> str:
+    check = get_object_or_404(FeeCheck, pk=request.POST.get("fee_check", "0") or 0)
+    services.case_link_fee_check(actor=_user(request), case=case, fee_check=check)
+    return _("The fee check is linked; its excess is the claim amount.")
+
+
+def _act_message(request: HttpRequest, case: Case) -> str:
+    services.staff_message_post(actor=_user(request), case=case, body=request.POST.get("body", ""))
+    return _("The message is sent. The worker reads it with the tracking code.")
+
+
+def _act_consent(request: HttpRequest, case: Case) -> str:
+    p = request.POST
+    people.consent_record(
+        actor=_user(request),
+        case=case,
+        purpose=p.get("purpose", ""),
+        method=p.get("method", ""),
+        organisations=Organisation.objects.filter(pk__in=_ids(request, "organisations")),
+        parts=p.getlist("parts"),
+        given_on=_date(p.get("given_on", ""), "given_on"),
+    )
+    return _("The consent is recorded.")
+
+
+def _act_consent_withdraw(request: HttpRequest, case: Case) -> str:
+    consent = get_object_or_404(Consent, pk=request.POST.get("consent", "0") or 0, case=case)
+    people.consent_withdraw(actor=_user(request), consent=consent)
+    return _("The consent is withdrawn; sharing under it has stopped.")
+
+
+def _act_refer(request: HttpRequest, case: Case) -> str:
+    p = request.POST
+    consent = get_object_or_404(Consent, pk=p.get("consent", "0") or 0, case=case)
+    to_org = get_object_or_404(Organisation, pk=p.get("to_org", "0") or 0)
+    people.referral_propose(
+        actor=_user(request), case=case, to_org=to_org, consent=consent, parts=p.getlist("parts")
+    )
+    return _("The referral is proposed.")
+
+
+def _decide(request: HttpRequest, case: Case, accept: bool) -> str:
+    referral = get_object_or_404(Referral, pk=request.POST.get("referral", "0") or 0, case=case)
+    people.referral_decide(
+        actor=_user(request),
+        referral=referral,
+        accept=accept,
+        reason=request.POST.get("reason", ""),
+    )
+    return _("The referral is accepted.") if accept else _("The referral is declined.")
+
+
+def _act_return(request: HttpRequest, case: Case) -> str:
+    p = request.POST
+    returned_on = _date(p.get("returned_on", ""), "returned_on")
+    if returned_on is None:
+        raise InvalidInput(_("Give the date of return."), field="returned_on")
+    returns.return_record(
+        actor=_user(request),
+        case=case,
+        returned_on=returned_on,
+        left_japan_on=_date(p.get("left_japan_on", ""), "left_japan_on"),
+        reason=p.get("reason", ""),
+    )
+    return _("The return is recorded.")
+
+
+def _act_claim(request: HttpRequest, case: Case) -> str:
+    p = request.POST
+    amount = p.get("amount", "").replace(".", "").replace(",", "").strip()
+    if amount and not amount.isdigit():
+        raise InvalidInput(_("Give the amount in digits."), field="amount")
+    returns.claim_add(
+        actor=_user(request),
+        case=case,
+        kind=p.get("kind", ""),
+        amount=int(amount) if amount else None,
+        currency=p.get("currency", "VND"),
+        due_on=_date(p.get("due_on", ""), "due_on"),
+    )
+    return _("The claim is added.")
+
+
+def _act_claim_status(request: HttpRequest, case: Case) -> str:
+    claim = get_object_or_404(Claim, pk=request.POST.get("claim", "0") or 0, case=case)
+    returns.claim_status_set(
+        actor=_user(request), claim=claim, status=request.POST.get("status", "")
+    )
+    return _("The claim is updated.")
+
+
+def _act_certificate(request: HttpRequest, case: Case) -> str:
+    p = request.POST
+    returns.certificate_add(
+        actor=_user(request),
+        case=case,
+        kind=p.get("kind", ""),
+        name=p.get("name", ""),
+        obtained_on=_date(p.get("obtained_on", ""), "obtained_on"),
+    )
+    return _("The certificate is added.")
+
+
+def _act_worker(request: HttpRequest, case: Case) -> str:
+    worker = get_object_or_404(Worker, pk=request.POST.get("worker", "0") or 0)
+    people.case_link_worker(actor=_user(request), case=case, worker=worker)
+    return _("The worker is linked to the case.")
+
+
+ACTIONS: dict[str, Callable[[HttpRequest, Case], str]] = {
+    "status": _act_status,
+    "assign": _act_assign,
+    "route": _act_route,
+    "note": _act_note,
+    "task": _act_task,
+    "task-done": _act_task_done,
+    "attach": _act_attach,
+    "fee-check": _act_fee_check,
+    "message": _act_message,
+    "consent": _act_consent,
+    "consent-withdraw": _act_consent_withdraw,
+    "refer": _act_refer,
+    "accept": lambda r, c: _decide(r, c, True),
+    "decline": lambda r, c: _decide(r, c, False),
+    "return": _act_return,
+    "claim": _act_claim,
+    "claim-status": _act_claim_status,
+    "certificate": _act_certificate,
+    "worker": _act_worker,
+}
+
+
+@_staff_view
+@require_POST
+def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One change to a case; a refused or invalid change comes back as a message on the case."""
+    handler = ACTIONS.get(action)
+    if handler is None:
+        raise NotFound()
+    case = _case(request, pk)
+    try:
+        messages.success(request, handler(request, case))
+    except (InvalidInput, Conflict) as error:  # refusals (403, 404) render as error pages
+        messages.error(request, error.rendered_message())
+    if action == "decline":
+        return redirect("cases:queue")
+    return redirect("cases:case_detail", pk=case.pk)
+
+
+@_staff_view
+@require_safe
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = get_object_or_404(Attachment.objects.select_related("case"), pk=pk)
+    content = services.attachment_read(actor=_user(request), attachment=attachment)
+    response = HttpResponse(content, content_type=attachment.content_type)
+    response["Content-Disposition"] = f'attachment; filename="attachment-{attachment.pk}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _write_organisations(user: User) -> list[Organisation]:
+    ids = [org for org, role in roles_by_organisation(user).items() if role in WRITE_ROLES]
+    return list(Organisation.objects.filter(pk__in=ids))
+
+
+@_staff_view
+@require_http_methods(["GET", "HEAD", "POST"])
+def workers(request: HttpRequest) -> HttpResponse:
+    """Find a worker by exact passport or phone number (POST: numbers never go in the URL)."""
+    found: list[Worker] | None = None
+    if request.method == "POST":
+        try:
+            found = selectors.worker_find(
+                user=request.user,
+                passport=request.POST.get("passport", ""),
+                phone=request.POST.get("phone", ""),
+            )
+        except InvalidInput as error:
+            messages.error(request, error.rendered_message())
+    return render(
+        request,
+        "cases/workers.html",
+        {"found": found, "organisations": _write_organisations(_user(request))},
+    )
+
+
+@_staff_view
+@require_POST
+def worker_create(request: HttpRequest) -> HttpResponse:
+    p = request.POST
+    organisation = get_object_or_404(Organisation, pk=p.get("organisation", "0") or 0)
+    worker = people.worker_create(
+        actor=_user(request),
+        organisation=organisation,
+        province_code=p.get("province", ""),
+        prefecture_code=p.get("prefecture", ""),
+        **{name: p.get(name, "") for name in people.WORKER_TEXT_FIELDS},
+    )
+    return redirect("cases:worker_detail", pk=worker.pk)
+
+
+@_staff_view
+@require_safe
+def worker_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    worker = selectors.worker_read(user=request.user, worker_id=pk)
+    cases = selectors.case_queue(user=request.user).filter(worker=worker)
+    return render(request, "cases/worker_detail.html", {"worker": worker, "cases": cases})
+
+
+def _organisation(slug: str, user: User) -> Organisation:
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not Membership.objects.filter(user=user, organisation=organisation).exists():
+        raise NotFound()
+    return organisation
+
+
+@_staff_view
+@require_safe
+def audit_trail(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _organisation(slug, _user(request))
+    events = selectors.audit_trail(user=request.user, organisation=organisation)[:500]
+    return render(request, "cases/audit.html", {"organisation": organisation, "events": events})
+
+
+@_staff_view
+@require_safe
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    """An organisation's cases counted (every role there, analysts included; cells under 5
+    suppressed)."""
+    organisation = _organisation(slug, _user(request))
+    return render(
+        request,
+        "cases/statistics.html",
+        {
+            "stats": stats.aggregate(Case.objects.filter(organisation=organisation)),
+            "organisation": organisation,
+        },
+    )
+
+
+@_staff_view
+@require_safe
+def dashboards(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "cases/dashboards.html",
+        {"organisations": dashboard_organisations(user=request.user)},
+    )
