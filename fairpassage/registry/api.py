@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from fairpassage.core.errors import InvalidInput
@@ -73,7 +73,7 @@ def agency_detail(request: HttpRequest, slug: str, on: dt.date | None = None) ->
     response={202: ReviewAcceptedOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Report on an agency (no account; held for moderation)",
 )
-def agency_report(request: HttpRequest, slug: str, payload: ReviewIn) -> tuple[int, dict[str, str]]:
+def agency_report(request: HttpRequest, slug: str, payload: ReviewIn) -> Status[dict[str, str]]:
     organisation = get_object_or_404(Organisation, slug=slug, is_active=True)
     services.review_submit(
         organisation=organisation,
@@ -86,7 +86,10 @@ def agency_report(request: HttpRequest, slug: str, payload: ReviewIn) -> tuple[i
         language=(get_language() or "vi")[:2],
         client=client_key(request),
     )
-    return 202, {
-        "status": "pending",
-        "message": _("Thank you. Your report will be published after a reviewer reads it."),
-    }
+    return Status(
+        202,
+        {
+            "status": "pending",
+            "message": _("Thank you. Your report will be published after a reviewer reads it."),
+        },
+    )

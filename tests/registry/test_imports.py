@@ -26,7 +26,7 @@ SAKURA = (
 NOV_1, NOV_20 = dt.date(2026, 11, 1), dt.date(2026, 11, 20)
 
 
-def _import(data: bytes, **kwargs: object):  # type: ignore[no-untyped-def]
+def _import(data: bytes, **kwargs: object):
     kwargs.setdefault("as_of", NOV_1)
     return agencies_import(actor=None, data=data, filename="list.csv", **kwargs)  # type: ignore[arg-type]
 
