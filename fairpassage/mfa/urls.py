@@ -1,5 +1,10 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from fairpassage.mfa import views
 
 app_name = "mfa"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("account/second-factor/", views.enrol, name="enrol"),
+    path("account/second-factor/verify/", views.verify, name="verify"),
+]

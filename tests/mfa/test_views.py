@@ -1,0 +1,237 @@
+"""Pages: sign-in with throttling, set-up, verification, and the decorator, with the test client.
+
+The sign-in view is mounted here at /<lang>/login/ ahead of the site's own routes, as the site
+will mount it.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from django.conf.urls.i18n import i18n_patterns
+from django.http import HttpRequest, HttpResponse
+from django.test import Client
+from django.urls import path
+from django.utils import timezone
+
+from config import urls as root_urls
+from fairpassage.core.models import AuditEvent, User
+from fairpassage.mfa import totp
+from fairpassage.mfa.decorators import second_factor_required
+from fairpassage.mfa.models import Device, ThrottleLock
+from fairpassage.mfa.views import ThrottledLoginView
+from tests.factories import PASSWORD, UserFactory
+from tests.mfa.conftest import enrol, next_code
+
+
+@second_factor_required
+def protected(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("case data")
+
+
+urlpatterns = [
+    *i18n_patterns(path("login/", ThrottledLoginView.as_view(), name="login")),
+    path("protected/", protected),
+    *root_urls.urlpatterns,
+]
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+
+
+def _login(client: Client, user: User, password: str = PASSWORD, **extra: str) -> Any:
+    return client.post(
+        "/en/login/",
+        {"username": user.username, "password": password, "next": "/protected/"},
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+# -- the decorator, state by state -----------------------------------------------------------
+
+
+def test_anonymous_goes_to_sign_in(client: Client) -> None:
+    response = client.get("/protected/?x=1")
+    assert response.status_code == 302
+    assert response["Location"] == "/vi/login/?next=/protected/%3Fx%3D1"
+
+
+def test_user_needing_it_without_a_device_goes_to_set_up(client: Client, member: User) -> None:
+    client.force_login(member)
+    response = client.get("/protected/")
+    assert response.status_code == 302
+    assert response["Location"] == "/vi/account/second-factor/?next=%2Fprotected%2F"
+
+
+def test_user_with_a_device_not_verified_goes_to_verification(client: Client) -> None:
+    user = UserFactory.create()  # needs no second factor, but has set one up
+    enrol(user)
+    client.force_login(user)
+    response = client.get("/protected/")
+    assert response.status_code == 302
+    assert response["Location"] == "/vi/account/second-factor/verify/?next=%2Fprotected%2F"
+
+
+def test_user_needing_none_and_without_device_proceeds(client: Client, analyst: User) -> None:
+    client.force_login(analyst)
+    assert client.get("/protected/").content == b"case data"
+
+
+def test_verified_user_proceeds_and_a_reset_device_voids_it(client: Client, member: User) -> None:
+    key, _codes = enrol(member)
+    client.force_login(member)
+    response = client.post(
+        "/vi/account/second-factor/verify/", {"code": next_code(key), "next": "/protected/"}
+    )
+    assert response["Location"] == "/protected/"
+    assert client.get("/protected/").content == b"case data"
+    Device.objects.filter(user=member).delete()
+    assert client.get("/protected/")["Location"].startswith("/vi/account/second-factor/?")
+
+
+# -- the whole flow --------------------------------------------------------------------------
+
+
+def test_enrol_then_sign_in_verify_and_sign_out(client: Client, member: User) -> None:
+    response = _login(client, member)
+    assert response["Location"] == "/en/account/second-factor/?next=%2Fprotected%2F"
+    page = client.get("/en/account/second-factor/?next=/protected/")
+    assert page.status_code == 200
+    assert page["Cache-Control"].startswith("max-age=0")
+    secret = Device.objects.get(user=member).secret
+    html = page.content.decode()
+    assert f"otpauth://totp/Fair%20Passage%3A{member.username}?secret={secret}" in html
+    key = totp.secret_bytes(secret)
+    wrong = client.post("/en/account/second-factor/", {"code": "000000", "next": "/protected/"})
+    assert wrong.status_code == 200
+    assert 'role="alert"' in wrong.content.decode()
+    done = client.post(
+        "/en/account/second-factor/", {"code": totp.totp(key, time.time()), "next": "/protected/"}
+    )
+    assert done.status_code == 200
+    assert done.content.decode().count("<li><code>") == 10
+    assert client.get("/protected/").content == b"case data"
+
+    client.post("/en/logout/")
+    response = _login(client, member)
+    assert response["Location"] == "/en/account/second-factor/verify/?next=%2Fprotected%2F"
+    assert client.get("/protected/")["Location"].startswith("/vi/account/second-factor/verify/")
+    code = next_code(key)
+    verified = client.post(
+        "/en/account/second-factor/verify/", {"code": code, "next": "/protected/"}
+    )
+    assert verified["Location"] == "/protected/"
+    assert client.get("/protected/").content == b"case data"
+
+    # Replay of the same code in another session is refused.
+    other = Client()
+    _login(other, member)
+    replay = other.post("/en/account/second-factor/verify/", {"code": code, "next": "/protected/"})
+    assert replay.status_code == 200
+    assert other.get("/protected/").status_code == 302
+
+    actions = list(AuditEvent.objects.order_by("id").values_list("action", flat=True))
+    for expected in (
+        "auth.login",
+        "mfa.enrol_begin",
+        "mfa.enrol",
+        "mfa.verify",
+        "mfa.verify_failed",
+    ):
+        assert expected in actions
+    assert actions.count("auth.login") == 3
+
+
+def test_a_new_sign_in_forgets_the_earlier_verification(client: Client, member: User) -> None:
+    key, _codes = enrol(member)
+    _login(client, member)
+    client.post("/en/account/second-factor/verify/", {"code": next_code(key)})
+    assert client.get("/protected/").status_code == 200
+    _login(client, member)  # same browser, same user, signs in again
+    assert client.get("/protected/").status_code == 302
+
+
+def test_unsafe_next_is_replaced(client: Client, member: User) -> None:
+    key, _codes = enrol(member)
+    client.force_login(member)
+    response = client.post(
+        "/en/account/second-factor/verify/",
+        {"code": next_code(key), "next": "https://evil.example/"},
+    )
+    assert response["Location"] == "/en/"
+
+
+# -- throttling ------------------------------------------------------------------------------
+
+
+def test_five_wrong_passwords_lock_the_user_name(client: Client, analyst: User) -> None:
+    for _ in range(5):
+        assert _login(client, analyst, password="wrong").status_code == 200
+    refused = _login(client, analyst)
+    assert refused.status_code == 429
+    assert "Too many failed attempts" in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+    # From another address the same user name is still locked.
+    assert _login(Client(), analyst, REMOTE_ADDR="198.51.100.9").status_code == 429
+    ThrottleLock.objects.update(until=timezone.now())
+    assert _login(client, analyst)["Location"] == "/protected/"
+    actions = list(AuditEvent.objects.values_list("action", flat=True))
+    assert actions.count("auth.login_failed") == 5
+    assert actions.count("auth.login_refused") == 2
+    failed = AuditEvent.objects.filter(action="auth.login_failed").first()
+    assert failed is not None
+    assert failed.actor_label == "anonymous"
+    assert failed.object_id == str(analyst.pk)
+    assert "127.0.0.1" not in str(failed.data)
+
+
+def test_five_failures_from_one_address_lock_the_address(client: Client, analyst: User) -> None:
+    for n in range(5):
+        client.post("/en/login/", {"username": f"nobody{n}", "password": "x"})
+    assert _login(client, analyst).status_code == 429
+    assert _login(Client(), analyst, REMOTE_ADDR="198.51.100.9").status_code == 302
+
+
+def test_refusal_says_when_to_try_again(client: Client, analyst: User) -> None:
+    for _ in range(5):
+        _login(client, analyst, password="wrong")
+    response = client.post("/vi/login/", {"username": analyst.username, "password": PASSWORD})
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert 'role="alert"' in html
+    assert "15" in html
+
+
+def test_wrong_codes_lock_verification(client: Client, member: User) -> None:
+    key, _codes = enrol(member)
+    client.force_login(member)
+    for _ in range(5):
+        client.post("/en/account/second-factor/verify/", {"code": "000000"})
+    response = client.post("/en/account/second-factor/verify/", {"code": next_code(key)})
+    assert response.status_code == 429
+    assert client.get("/protected/").status_code == 302
+
+
+# -- who may open the pages ------------------------------------------------------------------
+
+ENROL, VERIFY = "/vi/account/second-factor/", "/vi/account/second-factor/verify/"
+MATRIX = [
+    (ENROL, {"anonymous": 302, "analyst": 200, "member": 200, "enrolled": 302}),
+    (VERIFY, {"anonymous": 302, "analyst": 302, "member": 302, "enrolled": 200}),
+    ("/vi/login/", {"anonymous": 200, "analyst": 200, "member": 200, "enrolled": 200}),
+]
+
+
+@pytest.mark.parametrize(("url", "expected"), MATRIX)
+@pytest.mark.parametrize("visitor", ["anonymous", "analyst", "member", "enrolled"])
+def test_permission_matrix(
+    client: Client, url: str, expected: dict[str, int], visitor: str, analyst: User, member: User
+) -> None:
+    if visitor == "analyst":
+        client.force_login(analyst)
+    elif visitor in {"member", "enrolled"}:
+        if visitor == "enrolled":
+            enrol(member)
+        client.force_login(member)
+    assert client.get(url).status_code == expected[visitor]
