@@ -42,7 +42,13 @@ def earnings_plan_run(*, data: Any, language: str) -> dict[str, Any]:
 
 @transaction.atomic
 def fee_check_save(
-    *, actor: User, organisation: Organisation, data: Any, language: str, title: str = ""
+    *,
+    actor: User,
+    organisation: Organisation,
+    data: Any,
+    language: str,
+    title: str = "",
+    agency: Organisation | None = None,
 ) -> FeeCheck:
     if not core_selectors.user_has_role(user=actor, organisation=organisation, roles=SAVE_ROLES):
         raise Forbidden(_("Only staff of this organisation can save its fee checks."))
@@ -50,6 +56,7 @@ def fee_check_save(
     check = FeeCheck.objects.create(
         organisation=organisation,
         created_by=actor,
+        agency=agency,
         title=title.strip()[:200],
         language=language,
         rules_version=report["rules_version"],

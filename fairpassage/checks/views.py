@@ -27,6 +27,7 @@ from fairpassage.checks.forms import (
 from fairpassage.core import selectors as core_selectors
 from fairpassage.core.errors import InvalidInput
 from fairpassage.core.models import Organisation, User
+from fairpassage.registry.selectors import agency_resolve
 from fairpassage.web.pdf import render_pdf
 
 PREFIX = "payments"
@@ -191,12 +192,14 @@ def fee_check_save(request: HttpRequest) -> HttpResponse:
     engagement = _posted_engagement(request)
     organisation = get_object_or_404(Organisation, pk=request.POST.get("organisation"))
     user: User = request.user  # type: ignore[assignment]
+    agency_text = request.POST.get("agency", "").strip()
     check = services.fee_check_save(
         actor=user,
         organisation=organisation,
         data=engagement,
         language=_language(),
         title=request.POST.get("title", ""),
+        agency=agency_resolve(text=agency_text) if agency_text else None,
     )
     return redirect("checks:saved_detail", pk=check.pk)
 

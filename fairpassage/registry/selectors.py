@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from fairpassage.checks.models import FeeCheck
+from fairpassage.core.errors import InvalidInput
 from fairpassage.core.models import Organisation
 from fairpassage.registry.models import (
     AgencyReview,
@@ -175,6 +177,27 @@ def agencies_search(
         status = status_on(chosen, on, list(chosen.history.all())) if chosen else "no_licence"
         results.append(AgencyMatch(org, match.score, match.reason, chosen, status))
     return results
+
+
+#: A name resolves to one agency only when the best match is this good and clearly ahead.
+RESOLVE_SCORE, RESOLVE_MARGIN = 0.85, 0.1
+
+
+def agency_resolve(*, text: str) -> Organisation:
+    """The one agency ``text`` names, or InvalidInput on the field ``agency``."""
+    matches = _CACHE.get("").search(text, limit=2)
+    if (
+        matches
+        and matches[0].score >= RESOLVE_SCORE
+        and (len(matches) == 1 or matches[0].score - matches[1].score >= RESOLVE_MARGIN)
+    ):
+        found = Organisation.objects.filter(pk=int(matches[0].id)).first()
+        if found is not None:
+            return found
+    raise InvalidInput(
+        _("No single agency in the registry matches this name or licence number."),
+        field="agency",
+    )
 
 
 # An agency's page ------------------------------------------------------------------------------

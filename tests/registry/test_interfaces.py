@@ -7,12 +7,14 @@ import json
 import pytest
 from django.test import Client
 
+from fairpassage.checks.models import FeeCheck
 from fairpassage.cli import main
 from fairpassage.core import services as core_services
 from fairpassage.core.models import Organisation, Role, User
 from fairpassage.registry.imports import agencies_import
 from fairpassage.registry.models import AgencyReview
 from fairpassage.registry.services import review_submit
+from tests.checks.conftest import EXAMPLE
 from tests.factories import OrganisationFactory, UserFactory
 from tests.registry.conftest import csv_bytes
 from tests.registry.test_imports import NOV_1, NOV_20, SAKURA, SAO_MAI
@@ -172,3 +174,24 @@ def test_permission_matrix(client: Client, people: dict[str, User | None], who: 
     for page, expected in MATRIX.items():
         url = f"/vi/agencies/reports/{review.pk}/reply/" if page == "REPLY" else page
         assert client.get(url).status_code == expected[who], (url, who)
+
+
+def test_fee_checks_naming_an_agency_are_counted_from_five(client: Client, listed: None) -> None:
+    own = OrganisationFactory.create()
+    worker = UserFactory.create()
+    core_services.membership_set(actor=None, user=worker, organisation=own, role=Role.CASE_WORKER)
+    client.force_login(worker)
+    agency = Organisation.objects.get(name="Công ty Cổ phần Nhân lực Sao Mai")
+    body = {"engagement": json.dumps(EXAMPLE), "organisation": own.pk}
+    for n in range(5):
+        page = client.get(f"/en/agencies/{agency.slug}/").content.decode()
+        assert ("Fewer than 5 saved fee checks" in page) is True, n
+        response = client.post("/en/fee-check/save/", {**body, "agency": "cty cp nhan luc sao mai"})
+        assert response.status_code == 302
+    assert FeeCheck.objects.filter(agency=agency).count() == 5
+    summary = client.get(f"/api/agencies/{agency.slug}").json()["fee_checks"]
+    assert summary["n"] == 5 and summary["suppressed"] is False
+    assert summary["violations"] == 5 and summary["excess_vnd"] > 0
+    unknown = client.post("/en/fee-check/save/", {**body, "agency": "Nobody Known Ltd"})
+    assert unknown.status_code == 422
+    assert FeeCheck.objects.count() == 5
