@@ -56,6 +56,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
     setup_django(args.lang)
     from fairpassage.core.demo import demo_create  # noqa: PLC0415 - needs the app registry
     from fairpassage.reference.services import reference_data_load  # noqa: PLC0415
+    from fairpassage.registry.demo import demo_create as registry_demo_create  # noqa: PLC0415
     from fairpassage.registry.services import help_directory_load  # noqa: PLC0415
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -77,6 +78,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
     if args.no_demo or settings.PRODUCTION:
         return 0
     passwords = demo_create(actor=None, passwords_file=settings.VAR_DIR / "demo-users.json")
+    registry_demo_create()
     print("\n" + _("Demo accounts (development only; passwords kept in var/demo-users.json):"))
     for username, password in passwords.items():
         print(f"  {username:<20} {password}")
