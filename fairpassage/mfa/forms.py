@@ -16,7 +16,12 @@ class CodeForm(forms.Form):
         max_length=20,
         help_text=_("The 6 digits shown in the authenticator app, or one of your recovery codes."),
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autofocus": True}
+            attrs={
+                "autocomplete": "one-time-code",
+                "spellcheck": "false",
+                "autofocus": True,
+                "aria-describedby": "id_code-help",
+            }
         ),
     )
 

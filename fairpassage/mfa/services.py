@@ -263,7 +263,7 @@ def second_factor_check(
         audit_record(actor=user, action="mfa.verify_refused", obj=device)
         raise
     normalised = totp.normalise_code(code)
-    method = "totp" if normalised.isdigit() else "recovery"
+    method = "totp" if len(normalised) == totp.DIGITS and normalised.isdigit() else "recovery"
     with transaction.atomic():
         accepted = (
             _totp_accept(device, normalised, unix_time)

@@ -159,3 +159,12 @@ def test_who_needs_a_second_factor(member: User, analyst: User, admin: User, sta
     assert selectors.second_factor_needed(staff)
     assert not selectors.second_factor_needed(analyst)
     assert not selectors.second_factor_needed(UserFactory.create())
+
+
+@pytest.mark.django_db
+def test_a_recovery_code_made_only_of_digits_still_works() -> None:
+    user = UserFactory.create()
+    enrol(user)
+    device = Device.objects.get(user=user)
+    RecoveryCode.objects.create(device=device, code_hash=services._recovery_hash("23456-78923"))
+    services.second_factor_check(user=user, code="2345678923")
