@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from fairpassage.core import crypto
 from fairpassage.core.errors import ApplicationError, Conflict, InvalidInput
@@ -43,7 +44,12 @@ class TooManyAttempts(ApplicationError):
     def __init__(self, *, until: dt.datetime, now: dt.datetime | None = None) -> None:
         now = now or timezone.now()
         minutes = max(1, math.ceil((until - now).total_seconds() / 60))
-        super().__init__(params={"minutes": minutes})
+        message = ngettext_lazy(
+            "Too many failed attempts. Try again in %(minutes)d minute.",
+            "Too many failed attempts. Try again in %(minutes)d minutes.",
+            minutes,
+        )
+        super().__init__(message, params={"minutes": minutes})
         self.until = until
 
 

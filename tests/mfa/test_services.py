@@ -7,7 +7,7 @@ import time
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fairpassage.core.errors import Conflict, InvalidInput
 from fairpassage.core.models import AuditEvent, User
@@ -168,3 +168,12 @@ def test_a_recovery_code_made_only_of_digits_still_works() -> None:
     device = Device.objects.get(user=user)
     RecoveryCode.objects.create(device=device, code_hash=services._recovery_hash("23456-78923"))
     services.second_factor_check(user=user, code="2345678923")
+
+
+def test_lock_message_counts_the_minutes_left() -> None:
+    now = timezone.now()
+    one = services.TooManyAttempts(until=now + dt.timedelta(seconds=30), now=now)
+    many = services.TooManyAttempts(until=now + dt.timedelta(minutes=14, seconds=1), now=now)
+    with translation.override("en"):
+        assert one.rendered_message().endswith("in 1 minute.")
+        assert many.rendered_message().endswith("in 15 minutes.")
