@@ -2,21 +2,33 @@
 
 An :class:`Index` is built once from :class:`Candidate` records (several name variants and
 licence numbers each) and answers :meth:`Index.search` with :class:`Match` objects ranked by a
-score in ``0..1`` and the reason for it. Candidates are shortlisted through exact-key tables
-(licence, normalised name, sorted tokens, initials) and a character-bigram inverted index, and
-only the shortlist is scored in full, so a query over 10,000 records stays in milliseconds.
+score in ``0..1`` and the reason for it. Candidates are shortlisted in three steps, so a query
+over 100,000 records stays within a few milliseconds:
+
+1. exact-key tables: licence number, normalised name, sorted tokens, initials;
+2. a character n-gram inverted index (trigrams of Latin names, bigrams of Japanese ones), read
+   from its rarest posting lists up to a fixed budget, gives a few hundred candidates;
+3. compiled similarity scorers (rapidfuzz) keep the best of those by whole-string, partial and
+   token-set similarity.
+
+Only the shortlist is scored in full by :func:`score_name`. A query typed in romaji is also
+searched as kana (:mod:`fairpassage.text.romaji`) against the names and the kana ``reading`` of
+each record.
 
 Ordering is deterministic: score descending, then the candidate's ``id``.
 """
 
 from __future__ import annotations
 
-import heapq
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from functools import lru_cache
+from itertools import pairwise
+from operator import itemgetter
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Indel, Levenshtein
 
 from fairpassage.text.normalise import (
     COMPANY,
@@ -25,6 +37,7 @@ from fairpassage.text.normalise import (
     licence_key,
     normalise_name,
 )
+from fairpassage.text.romaji import phonetic_kana, romaji_query
 
 __all__ = [
     "Candidate",
@@ -47,17 +60,29 @@ PARTIAL = "partial"
 
 #: Score lost when the query names a legal form the record does not have.
 LEGAL_FORM_PENALTY = 0.03
-#: How many bigram-shortlisted names are scored in full.
-SHORTLIST = 120
+#: How many n-gram-shortlisted names are scored in full (at most; several scorers pick them).
+SHORTLIST = 90
+#: Posting entries read per query before the commonest n-grams are skipped.
+GRAM_BUDGET = 4_000
+#: The rarest n-grams always read, whatever the budget.
+MIN_GRAMS = 1
+#: Candidates (by shared n-grams) passed to the compiled scorers.
+PRESELECT = 300
+#: Names taken from one exact-key table at most (a very common key says little).
+KEY_CAP = 200
+#: Scores found through a romaji-to-kana rewriting of the query are scaled by this.
+ROMAJI_FACTOR = 0.98
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """A record to search: a stable id, its name variants and its licence numbers."""
+    """A record to search: a stable id, its name variants, its licence numbers and, for a
+    Japanese name written in kanji, its reading in kana (so that romaji finds it)."""
 
     id: str
     names: tuple[str, ...]
     licences: tuple[str, ...] = ()
+    reading: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,22 +96,10 @@ class Match:
 
 
 def edit_distance(a: str, b: str, limit: int | None = None) -> int:
-    """Levenshtein distance; stops early and returns ``limit + 1`` once it exceeds ``limit``."""
-    if a == b:
-        return 0
-    if len(a) < len(b):
-        a, b = b, a
-    if limit is not None and len(a) - len(b) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        if limit is not None and min(current) > limit:
-            return limit + 1
-        previous = current
-    return previous[-1]
+    """Levenshtein distance; returns ``limit + 1`` once it exceeds ``limit``."""
+    if limit is None:
+        return int(Levenshtein.distance(a, b))
+    return int(Levenshtein.distance(a, b, score_cutoff=limit))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -138,11 +151,9 @@ def score_name(query: NormalisedName, name: NormalisedName) -> tuple[float, str]
 
     # Whole-string similarity: spacing mistakes, scripts without spaces (Japanese).
     if best < 0.93:
-        matcher = SequenceMatcher(None, qc, nc, autojunk=False)
-        if matcher.quick_ratio() * 0.95 > best:
-            ratio = matcher.ratio() * 0.95
-            if ratio > best:
-                best, reason = ratio, TYPO
+        ratio = Indel.normalized_similarity(qc, nc) * 0.95
+        if ratio > best:
+            best, reason = ratio, TYPO
     if len(qc) >= 2 and qc in nc:
         partial = 0.75 + 0.18 * len(qc) / len(nc)
         if partial > best:
@@ -163,10 +174,29 @@ def score_name(query: NormalisedName, name: NormalisedName) -> tuple[float, str]
     return max(0.0, min(1.0, best - penalty)), reason
 
 
-def _bigrams(text: str) -> set[str]:
-    if len(text) < 2:
+def _grams(name: NormalisedName) -> set[str]:
+    """The n-grams a name is indexed by: character trigrams and adjacent word pairs of a Latin
+    name; character bigrams and trigrams of any other (kana and kanji carry more per character).
+    A word pair ("sao mai") contains a space, so it never equals a character n-gram."""
+    text = name.compact
+    if len(text) <= 2:
         return {text} if text else set()
-    return {text[i : i + 2] for i in range(len(text) - 1)}
+    grams = {text[i : i + 3] for i in range(len(text) - 2)}
+    if text.isascii():
+        grams.update(f"{a} {b}" for a, b in pairwise(name.tokens))
+    else:
+        grams.update(text[i : i + 2] for i in range(len(text) - 1))
+    return grams
+
+
+def _phonetic(name: NormalisedName) -> NormalisedName:
+    return NormalisedName(
+        tuple(phonetic_kana(t) for t in name.tokens), name.legal_forms, name.raw_initials
+    )
+
+
+def _has_kana(text: str) -> bool:
+    return any(0x30A1 <= ord(c) <= 0x30FF for c in text)
 
 
 def _initials_keys(name: NormalisedName) -> set[str]:
@@ -185,17 +215,24 @@ def _looks_like_licence(text: str) -> bool:
 
 @dataclass
 class Index:
-    """Candidates prepared for repeated searches."""
+    """Candidates prepared for repeated searches.
+
+    Build it once (:meth:`build`) and share it: searching does not change it. :meth:`add` after
+    a search makes the next search sort the posting lists again (about a second per 100,000
+    names), so add many records through :meth:`build` or before the first search.
+    """
 
     candidates: list[Candidate] = field(default_factory=list)
     _names: list[tuple[int, str, NormalisedName]] = field(default_factory=list, repr=False)
-    _name_grams: list[int] = field(default_factory=list, repr=False)
+    _compacts: list[str] = field(default_factory=list, repr=False)
+    _cores: list[str] = field(default_factory=list, repr=False)
     _by_compact: dict[str, list[int]] = field(default_factory=dict, repr=False)
     _by_sorted: dict[tuple[str, ...], list[int]] = field(default_factory=dict, repr=False)
     _by_initials: dict[str, list[int]] = field(default_factory=dict, repr=False)
     _by_gram: dict[str, list[int]] = field(default_factory=dict, repr=False)
     _by_licence: dict[str, list[tuple[int, str]]] = field(default_factory=dict, repr=False)
     _by_digits: dict[str, list[tuple[int, str]]] = field(default_factory=dict, repr=False)
+    _ready: bool = field(default=True, repr=False)
 
     @classmethod
     def build(cls, candidates: Iterable[Candidate]) -> Index:
@@ -203,26 +240,26 @@ class Index:
         index = cls()
         for candidate in candidates:
             index.add(candidate)
+        index._prepare()
         return index
+
+    def __len__(self) -> int:
+        return len(self.candidates)
 
     def add(self, candidate: Candidate) -> None:
         """Add one candidate."""
         position = len(self.candidates)
         self.candidates.append(candidate)
-        for raw in candidate.names:
+        raws = [*candidate.names, *([candidate.reading] if candidate.reading else [])]
+        for raw in raws:
             name = normalise_name(raw)
             if not name.tokens:
                 continue
-            ref = len(self._names)
-            self._names.append((position, raw, name))
-            grams = _bigrams(name.compact)
-            self._name_grams.append(len(grams))
-            self._by_compact.setdefault(name.compact, []).append(ref)
-            self._by_sorted.setdefault(tuple(sorted(name.tokens)), []).append(ref)
-            for key in _initials_keys(name):
-                self._by_initials.setdefault(key, []).append(ref)
-            for gram in grams:
-                self._by_gram.setdefault(gram, []).append(ref)
+            self._add_name(position, raw, name)
+            if _has_kana(name.compact):
+                phonetic = _phonetic(name)
+                if phonetic.compact != name.compact:
+                    self._add_name(position, raw, phonetic)
         for number in candidate.licences:
             key = licence_key(number)
             if key:
@@ -230,55 +267,111 @@ class Index:
             digits = licence_digits(number)
             if digits:
                 self._by_digits.setdefault(digits, []).append((position, number))
+        self._ready = False
+
+    def _add_name(self, position: int, raw: str, name: NormalisedName) -> None:
+        ref = len(self._names)
+        self._names.append((position, raw, name))
+        self._compacts.append(name.compact)
+        self._cores.append(name.core)
+        self._by_compact.setdefault(name.compact, []).append(ref)
+        self._by_sorted.setdefault(tuple(sorted(name.tokens)), []).append(ref)
+        for key in _initials_keys(name):
+            self._by_initials.setdefault(key, []).append(ref)
+        for gram in _grams(name):
+            self._by_gram.setdefault(gram, []).append(ref)
+
+    def _prepare(self) -> None:
+        """Order every posting list shortest name first: among names sharing as many n-grams
+        with a query, the shorter ones are the closer, and they are kept first."""
+        if self._ready:
+            return
+        length = [len(c) for c in self._compacts]
+        for postings in self._by_gram.values():
+            postings.sort(key=length.__getitem__)
+        for table in (self._by_compact, self._by_sorted, self._by_initials):
+            for refs in table.values():
+                refs.sort(key=length.__getitem__)
+        self._ready = True
 
     def _shortlist(self, query: NormalisedName) -> set[int]:
         refs: set[int] = set()
-        refs.update(self._by_compact.get(query.compact, ()))
-        refs.update(self._by_sorted.get(tuple(sorted(query.tokens)), ()))
+        refs.update(self._by_compact.get(query.compact, ())[:KEY_CAP])
+        refs.update(self._by_sorted.get(tuple(sorted(query.tokens)), ())[:KEY_CAP])
         if len(query.tokens) == 1:
-            refs.update(self._by_initials.get(query.compact, ()))
-        grams = _bigrams(query.compact)
-        if grams:
-            counts: Counter[int] = Counter()
-            for gram in grams:
-                postings = self._by_gram.get(gram)
-                if postings:
-                    counts.update(postings)
-            size = len(grams)
-            name_grams = self._name_grams
-
-            def closeness(item: tuple[int, int]) -> float:
-                ref, shared = item
-                return shared / size + 2 * shared / (size + name_grams[ref])
-
-            refs.update(ref for ref, _ in heapq.nlargest(SHORTLIST, counts.items(), key=closeness))
+            refs.update(self._by_initials.get(query.compact, ())[:KEY_CAP])
+        postings = sorted((p for g in _grams(query) if (p := self._by_gram.get(g))), key=len)
+        counts: Counter[int] = Counter()
+        read = 0
+        for rank_, posting in enumerate(postings):
+            if rank_ >= MIN_GRAMS and read + len(posting) > GRAM_BUDGET:
+                break
+            counts.update(posting)
+            read += len(posting)
+        if not counts:
+            return refs
+        if len(counts) > PRESELECT:
+            # A stable sort keeps, among equal counts, the order of the rarest posting list
+            # (shortest names first).
+            top = sorted(counts.items(), key=itemgetter(1), reverse=True)[:PRESELECT]
+            pre = [ref for ref, _ in top]
+        else:
+            pre = list(counts)
+        compacts = [self._compacts[ref] for ref in pre]
+        cores = [self._cores[ref] for ref in pre]
+        share = SHORTLIST // 3
+        for text, choices, scorer in (
+            (query.compact, compacts, fuzz.ratio),
+            (query.compact, compacts, fuzz.partial_ratio),
+            (query.core, cores, fuzz.token_set_ratio),
+        ):
+            found = process.extract(text, choices, scorer=scorer, limit=share, processor=None)
+            refs.update(pre[i] for _, _, i in found)
         return refs
+
+    def _score_into(
+        self, best: dict[int, Match], query: NormalisedName, min_score: float, factor: float
+    ) -> None:
+        for ref in self._shortlist(query):
+            position, raw, name = self._names[ref]
+            score, reason = score_name(query, name)
+            score *= factor
+            if score >= min_score:
+                _offer(best, self.candidates, position, score, reason, raw)
 
     def search(self, query: str, limit: int = 10, min_score: float = 0.5) -> list[Match]:
         """Rank candidates for ``query``; best first, ties broken by candidate id."""
+        self._prepare()
         best: dict[int, Match] = {}
-
-        def offer(position: int, score: float, reason: str, matched: str) -> None:
-            current = best.get(position)
-            if current is None or score > current.score:
-                cid = self.candidates[position].id
-                best[position] = Match(cid, round(score, 4), reason, matched)
-
         if any(c.isdigit() for c in query):
             for position, number in self._by_licence.get(licence_key(query), ()):
-                offer(position, 1.0, EXACT_LICENCE, number)
+                _offer(best, self.candidates, position, 1.0, EXACT_LICENCE, number)
         if _looks_like_licence(query):
             for position, number in self._by_digits.get(licence_digits(query), ()):
-                offer(position, 0.96, LICENCE_DIGITS, number)
+                _offer(best, self.candidates, position, 0.96, LICENCE_DIGITS, number)
         normalised = normalise_name(query)
         if normalised.tokens:
-            for ref in self._shortlist(normalised):
-                position, raw, name = self._names[ref]
-                score, reason = score_name(normalised, name)
-                if score >= min_score:
-                    offer(position, score, reason, raw)
+            self._score_into(best, normalised, min_score, 1.0)
+        kana = romaji_query(query)
+        if kana is not None:
+            as_kana = _phonetic(normalise_name(kana))
+            if as_kana.tokens:
+                self._score_into(best, as_kana, min_score, ROMAJI_FACTOR)
         ranked = sorted(best.items(), key=lambda item: (-item[1].score, item[1].id, item[0]))
         return [match for _, match in ranked[:limit]]
+
+
+def _offer(
+    best: dict[int, Match],
+    candidates: list[Candidate],
+    position: int,
+    score: float,
+    reason: str,
+    matched: str,
+) -> None:
+    current = best.get(position)
+    if current is None or score > current.score:
+        best[position] = Match(candidates[position].id, round(score, 4), reason, matched)
 
 
 def rank(

@@ -21,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 
 __all__ = [
+    "JA_FORM_READINGS",
     "NormalisedName",
     "fold",
     "fold_kana",
@@ -105,7 +106,25 @@ _JA_FORMS: tuple[str, ...] = tuple(
         key=lambda s: (-len(s), s),
     )
 )
-_JA_ALIASES: dict[str, str] = {"npo法人": "特定非営利活動法人"}
+#: Legal forms written in kana (a reading, or a name typed without kanji), as folded (katakana).
+JA_FORM_READINGS: dict[str, str] = {
+    "ジギョウキョウドウクミアイ": "事業協同組合",
+    "キョウドウクミアイ": "協同組合",
+    "キョウギョウクミアイ": "協業組合",
+    "カブシキガイシャ": "株式会社",
+    "カブシキカイシャ": "株式会社",
+    "ユウゲンガイシャ": "有限会社",
+    "ユウゲンカイシャ": "有限会社",
+    "ゴウドウガイシャ": "合同会社",
+    "ゴウドウカイシャ": "合同会社",
+    "イッパンシャダンホウジン": "一般社団法人",
+    "イッパンザイダンホウジン": "一般財団法人",
+    "コウエキシャダンホウジン": "公益社団法人",
+    "コウエキザイダンホウジン": "公益財団法人",
+    "トクテイヒエイリカツドウホウジン": "特定非営利活動法人",
+    "シャカイフクシホウジン": "社会福祉法人",
+}
+_JA_ALIASES: dict[str, str] = {"npo法人": "特定非営利活動法人", **JA_FORM_READINGS}
 #: Parenthesised abbreviations, as NFKC renders them (``㈱`` -> ``(株)``).
 _JA_PAREN: dict[str, str] = {
     "株": "株式会社",
