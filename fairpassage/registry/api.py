@@ -60,7 +60,7 @@ def agencies_search(request: HttpRequest, query: Query[SearchQuery]) -> list[dic
 
 @router.get(
     "/agencies/{slug}",
-    response={200: AgencyOut, 404: ErrorOut},
+    response={200: AgencyOut, 404: ErrorOut, 422: ErrorOut},
     summary="An agency's licences with their history, sanctions and report summaries",
 )
 def agency_detail(request: HttpRequest, slug: str, on: dt.date | None = None) -> dict[str, Any]:

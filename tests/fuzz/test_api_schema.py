@@ -1,0 +1,51 @@
+"""Every operation of the committed OpenAPI schema, fuzzed in-process: no 5xx, and every
+response (status, content type, body) as the schema documents it.
+
+The example count is bounded for ``make test`` (``FUZZ_EXAMPLES``, default 15); ``make fuzz``
+runs many more.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.cache import cache
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+
+from fairpassage.core import services
+from fairpassage.core.models import Role
+from tests.factories import OrganisationFactory, UserFactory
+
+SCHEMA_FILE = Path(__file__).resolve().parents[2] / "docs" / "api" / "openapi.json"
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
+
+schema = schemathesis.openapi.from_path(SCHEMA_FILE)
+schema.app = get_wsgi_application()
+
+
+@pytest.fixture(scope="module")
+def token(django_db_setup: None, django_db_blocker: Any) -> str:
+    with django_db_blocker.unblock():
+        user = UserFactory.create(username="fuzz-user")
+        services.membership_set(
+            actor=None, user=user, organisation=OrganisationFactory.create(), role=Role.CASE_WORKER
+        )
+        _token, plaintext = services.api_token_create(actor=None, user=user, name="fuzz")
+    return plaintext
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_api_conforms_to_the_committed_schema(case: Any, token: str) -> None:
+    cache.clear()  # rate limits are tested elsewhere
+    case.call_and_validate(headers={"Authorization": f"Bearer {token}"})
