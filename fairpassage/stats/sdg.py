@@ -1,0 +1,101 @@
+"""SDG indicator 10.7.1 for a table: the report printed by ``fairpassage sdg1071``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import polars as pl
+
+from fairpassage.stats.estimators import estimate, figures, group_entry
+from fairpassage.stats.messages import reason_text
+from fairpassage.stats.prepare import Currency, Prepared, prepare
+
+DEFAULT_MIN_CELL = 5
+METHOD = {
+    "ratio": "r_i = cost_i / earnings_i (months of first-month earnings)",
+    "headline": "ratio_of_means = sum(w*cost) / sum(w*earnings)",
+    "quantiles": "smallest r whose cumulative weight reaches p of the total weight",
+    "ci95": (
+        "Taylor linearisation for ratio_of_means and mean_of_ratios; Woodruff for quantiles; "
+        "units independent, weights fixed, z = 1.96"
+    ),
+    "zero_cost": "kept as r = 0",
+}
+
+
+def indicator(
+    table: pl.DataFrame,
+    *,
+    cost: str,
+    earnings: str,
+    weight: str | None = None,
+    by: Sequence[Sequence[str]] = (),
+    min_cell: int = DEFAULT_MIN_CELL,
+    currency: Currency | None = None,
+    exclude_zero_cost: bool = False,
+    lang: str = "en",
+    row_offset: int = 2,
+) -> dict[str, Any]:
+    """The indicator overall and by group, with every excluded row and its reason.
+
+    ``by`` lists breakdowns; each is one or more columns crossed together.
+    """
+    columns = sorted({col for cols in by for col in cols})
+    prepared = prepare(
+        table,
+        cost=cost,
+        earnings=earnings,
+        weight=weight,
+        by=columns,
+        currency=currency,
+        exclude_zero_cost=exclude_zero_cost,
+        row_offset=row_offset,
+    )
+    target = currency.target.upper() if currency else ""
+    return report(prepared, by=by, min_cell=min_cell, lang=lang, target=target)
+
+
+def report(
+    prepared: Prepared,
+    *,
+    by: Sequence[Sequence[str]],
+    min_cell: int,
+    lang: str,
+    target: str = "",
+) -> dict[str, Any]:
+    """The JSON report: overall, groups (small ones suppressed), excluded rows with reasons."""
+    estimates = estimate(prepared.rows, by)
+    overall_row = estimates.overall
+    overall: dict[str, Any] = {"n": overall_row["n"], "excluded": prepared.excluded.height}
+    if overall_row["n"] < min_cell:
+        overall["suppressed"] = True
+    else:
+        overall["suppressed"] = False
+        overall.update(figures(overall_row))
+    groups = [
+        group_entry(cols, row, min_cell) for cols, rows in estimates.breakdowns for row in rows
+    ]
+    excluded_rows = []
+    for item in prepared.excluded_list():
+        params = {
+            "column": item["column"],
+            "currency": item["currency"],
+            "target": target,
+        }
+        excluded_rows.append(
+            {
+                "row": item["row"],
+                "reason": item["reason"],
+                "column": item["column"],
+                "message": reason_text(item["reason"], lang, params),
+            }
+        )
+    return {
+        "overall": overall,
+        "groups": groups,
+        "excluded_rows": excluded_rows,
+        "min_cell": min_cell,
+        "currency": target or None,
+        "method": METHOD,
+    }
