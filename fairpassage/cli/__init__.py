@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from fairpassage import __version__
-from fairpassage.cli import cases, checks, core, knowledge, registry, surveys, tracker
+from fairpassage.cli import cases, checks, core, knowledge, mfa, registry, surveys, tracker
 from fairpassage.cli.base import EXIT_BAD_INPUT, LANGUAGES, CommandError, Handler, default_language
 from fairpassage.core.errors import ApplicationError
 
@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     surveys.register(commands)
     knowledge.register(commands)
     tracker.register(commands)
+    mfa.register(commands)
     return parser
 
 

@@ -55,6 +55,7 @@ def register(commands: Subcommands) -> None:
 def cmd_setup(args: argparse.Namespace) -> int:
     setup_django(args.lang)
     from fairpassage.core.demo import demo_create  # noqa: PLC0415 - needs the app registry
+    from fairpassage.knowledge.services import knowledge_seed_load  # noqa: PLC0415
     from fairpassage.reference.services import reference_data_load  # noqa: PLC0415
     from fairpassage.registry.demo import demo_create as registry_demo_create  # noqa: PLC0415
     from fairpassage.registry.services import help_directory_load  # noqa: PLC0415
@@ -74,6 +75,12 @@ def cmd_setup(args: argparse.Namespace) -> int:
         progress=lambda name, state: print(
             "✓ " + _("reference data %(name)s: %(state)s") % {"name": name, "state": state}
         ),
+    )
+    counts = knowledge_seed_load(progress=None)
+    print(
+        "✓ "
+        + _("guide articles: %(n)s files, %(v)s new versions")
+        % {"n": counts["files"], "v": counts["versions"]}
     )
     if args.no_demo or settings.PRODUCTION:
         return 0
