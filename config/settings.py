@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fairpassage.web.middleware.ApplicationErrorMiddleware",
+    "fairpassage.web.middleware.SecurityHeadersMiddleware",
 ]
 
 if PRODUCTION:  # compressed, cached static files straight from the application servers
