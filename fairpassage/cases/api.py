@@ -282,6 +282,7 @@ def referral_create(
     request: HttpRequest, pk: int, payload: ReferralIn
 ) -> tuple[int, dict[str, Any]]:
     case = get_object_or_404(Case, pk=pk)
+    services.require_access(actor=_user(request), case=case, write=True)
     referral = people.referral_propose(
         actor=_user(request),
         case=case,

@@ -6,14 +6,18 @@ import datetime as dt
 import math
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from fairpassage.cases import codes, people, returns, selectors, services, storage
 from fairpassage.cases.access import case_access
 from fairpassage.cases.choices import ClaimKind, Part, ReferralStatus, Status, WhereNow
 from fairpassage.cases.models import Case, Claim
+from fairpassage.checks.models import FeeCheck
 from fairpassage.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from fairpassage.core.models import AuditEvent
+from fairpassage.reference.models import VnProvince
+from fairpassage.reference.services import reference_data_load
 from tests.cases.conftest import World, file_grievance
 
 pytestmark = pytest.mark.django_db
@@ -252,11 +256,6 @@ def test_worker_found_by_exact_passport_or_phone_in_own_organisation(world: Worl
 
 
 def test_legacy_province_is_mapped_to_its_successor(world: World) -> None:
-    from django.conf import settings
-
-    from fairpassage.reference.models import VnProvince
-    from fairpassage.reference.services import reference_data_load
-
     reference_data_load(actor=None, data_dir=settings.FAIRPASSAGE_DATA_DIR)
     legacy = (
         VnProvince.objects.filter(era="legacy", successor__isnull=False)
@@ -299,8 +298,6 @@ def test_return_opens_the_pension_claim_two_years_after_leaving_japan(world: Wor
 
 
 def test_linked_fee_check_excess_becomes_the_claim_amount(world: World) -> None:
-    from fairpassage.checks.models import FeeCheck
-
     case, _code = file_grievance()
     worker = world.user("vn", "case_worker")
     check = FeeCheck.objects.create(

@@ -1,0 +1,256 @@
+"""The permission matrix: every case, worker, referral and attachment page and API operation,
+for every role in the owning organisation, in an organisation the case was referred to with
+consent, in an unrelated organisation, and for platform staff, outsiders and anonymous visitors.
+
+Case A is referred to jp with consent (statement, messages, documents) and accepted; case B was
+never consented; case C was referred and accepted, then the consent was withdrawn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from fairpassage.cases import people, services
+from fairpassage.cases.choices import Part
+from fairpassage.core import services as core_services
+from fairpassage.core.models import Role, User
+from tests.cases.conftest import World, file_grievance
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+ORGS = ("vn", "jp", "other")
+READERS = (Role.ORGANISATION_ADMIN, Role.CASE_WORKER, Role.REVIEWER)
+WRITERS = (Role.ORGANISATION_ADMIN, Role.CASE_WORKER)
+
+
+@dataclass
+class Scene:
+    world: World
+    ids: dict[str, int]
+
+
+def _refer(world: World, case: Any, parts: list[str]) -> tuple[Any, Any]:
+    cw = world.user("vn", "case_worker")
+    consent = people.consent_record(
+        actor=cw,
+        case=case,
+        purpose="referral",
+        method="written",
+        organisations=[world.jp],
+        parts=parts,
+    )
+    referral = people.referral_propose(
+        actor=cw, case=case, to_org=world.jp, consent=consent, parts=parts
+    )
+    people.referral_decide(actor=world.user("jp", "case_worker"), referral=referral, accept=True)
+    return consent, referral
+
+
+@pytest.fixture
+def scene(world: World) -> Scene:
+    cw = world.user("vn", "case_worker")
+    a, _code = file_grievance()
+    b, _code = file_grievance()
+    c, _code = file_grievance()
+    _refer(world, a, [Part.STATEMENT, Part.MESSAGES, Part.DOCUMENTS])
+    consent_c, _ref = _refer(world, c, [Part.STATEMENT])
+    people.consent_withdraw(actor=cw, consent=consent_c)
+    att_a = services.attachment_add(actor=cw, case=a, name="a.pdf", content=PDF)
+    att_b = services.attachment_add(actor=cw, case=b, name="b.pdf", content=PDF)
+    consent_b = people.consent_record(
+        actor=cw,
+        case=b,
+        purpose="referral",
+        method="oral",
+        organisations=[world.other],
+        parts=[Part.STATEMENT],
+    )
+    consent_b = people.consent_record(
+        actor=cw,
+        case=b,
+        purpose="referral",
+        method="oral",
+        organisations=[world.other],
+        parts=["statement"],
+    )
+    worker = people.worker_create(
+        actor=cw, organisation=world.vn, full_name="Trần Thị B", passport_number="B7654321"
+    )
+    return Scene(
+        world,
+        {
+            "a": a.pk,
+            "b": b.pk,
+            "c": c.pk,
+            "att_a": att_a.pk,
+            "att_b": att_b.pk,
+            "worker": worker.pk,
+            "consent_b": consent_b.pk,
+        },
+    )
+
+
+VISITORS = ["anonymous", "outsider", "staff"] + [f"{o}_{r}" for o in ORGS for r in Role.values]
+
+
+def expect(default: int, **cells: int) -> dict[str, int]:
+    """Expected status per visitor: ``default`` for members, overrides by visitor name or by
+    group (``vn_readers``, ``jp_writers``, ...)."""
+    table = {v: default for v in VISITORS}
+    table["anonymous"] = 302
+    table["outsider"] = 403
+    for key, status in cells.items():
+        org, _sep, group = key.partition("_")
+        if group in ("readers", "writers"):
+            roles = READERS if group == "readers" else WRITERS
+            for role in roles:
+                table[f"{org}_{role}"] = status
+        else:
+            table[key] = status
+    return table
+
+
+def api_expect(page: dict[str, int]) -> dict[str, int]:
+    """The API answers as the page, except 401 without a token and 404 for an outsider."""
+    table = dict(page)
+    table["anonymous"] = 401
+    if table["outsider"] == 403:
+        table["outsider"] = 404
+    return table
+
+
+CASE_A = expect(404, vn_readers=200, jp_readers=200)
+CASE_OWN_ONLY = expect(404, vn_readers=200)
+MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
+    # (method, url template, body kind, expected)
+    ("GET", "/vi/grievance/", "", {v: 200 for v in VISITORS}),
+    ("GET", "/vi/grievance/track/", "", {v: 200 for v in VISITORS}),
+    ("GET", "/vi/grievance/statistics/", "", {v: 200 for v in VISITORS}),
+    ("GET", "/vi/cases/", "", expect(200)),
+    ("GET", "/vi/cases/{a}/", "", CASE_A),
+    ("GET", "/vi/cases/{b}/", "", CASE_OWN_ONLY),
+    ("GET", "/vi/cases/{c}/", "", CASE_OWN_ONLY),
+    ("GET", "/vi/cases/attachments/{att_a}/", "", CASE_A),
+    ("GET", "/vi/cases/attachments/{att_b}/", "", CASE_OWN_ONLY),
+    ("GET", "/vi/cases/workers/", "", expect(200)),
+    ("GET", "/vi/cases/workers/{worker}/", "", CASE_OWN_ONLY),
+    ("GET", "/vi/cases/org/vn-support/dashboard/", "", expect(404, vn_readers=200, vn_analyst=200)),
+    (
+        "GET",
+        "/vi/cases/org/vn-support/audit/",
+        "",
+        expect(404, vn_readers=403, vn_analyst=403, vn_organisation_admin=200),
+    ),
+    (
+        "POST",
+        "/vi/cases/{a}/do/note/",
+        "note",
+        expect(404, vn_writers=302, vn_reviewer=403, jp_writers=302, jp_reviewer=403),
+    ),
+    ("POST", "/vi/cases/{b}/do/note/", "note", expect(404, vn_writers=302, vn_reviewer=403)),
+    ("POST", "/vi/cases/{c}/do/message/", "message", expect(404, vn_writers=302, vn_reviewer=403)),
+    (
+        "POST",
+        "/vi/cases/{a}/do/status/",
+        "status",
+        expect(404, vn_writers=302, vn_reviewer=403, jp_readers=403),
+    ),
+    (
+        "POST",
+        "/vi/cases/{a}/do/consent/",
+        "consent",
+        expect(404, vn_writers=302, vn_reviewer=403, jp_readers=403),
+    ),
+    ("GET", "/api/cases", "", api_expect(expect(200)) | {"outsider": 200}),
+    ("GET", "/api/cases/{a}", "", api_expect(CASE_A)),
+    ("GET", "/api/cases/{b}", "", api_expect(CASE_OWN_ONLY)),
+    ("GET", "/api/cases/{c}", "", api_expect(CASE_OWN_ONLY)),
+    ("GET", "/api/cases/{a}/claims", "", api_expect(expect(404, vn_readers=200, jp_readers=403))),
+    (
+        "POST",
+        "/api/cases/{a}/notes",
+        "note",
+        api_expect(expect(404, vn_writers=201, vn_reviewer=403, jp_writers=201, jp_reviewer=403)),
+    ),
+    (
+        "POST",
+        "/api/cases/{c}/messages",
+        "message",
+        api_expect(expect(404, vn_writers=201, vn_reviewer=403)),
+    ),
+    (
+        "POST",
+        "/api/cases/{b}/referrals",
+        "referral",
+        api_expect(expect(404, vn_writers=403, vn_reviewer=403)),
+    ),
+]
+
+BODIES: dict[str, dict[str, Any]] = {
+    "note": {"body": "Gọi lại thứ Hai", "language": "vi"},
+    "message": {"body": "Chúng tôi đã nhận được"},
+    "status": {"status": "triage", "reason": "read"},
+    "consent": {"purpose": "referral", "method": "oral", "parts": ["statement"]},
+    "referral": {"to_org": "jp-union", "consent": 0, "parts": ["statement"]},
+}
+
+
+def _user(world: World, visitor: str) -> User | None:
+    if visitor == "anonymous":
+        return None
+    if visitor in ("outsider", "staff"):
+        return world.users[visitor]
+    return world.users[visitor]
+
+
+@pytest.mark.parametrize(
+    ("method", "template", "body", "expected"), MATRIX, ids=[f"{m} {t}" for m, t, _b, _e in MATRIX]
+)
+def test_permission_matrix(
+    scene: Scene, method: str, template: str, body: str, expected: dict[str, int]
+) -> None:
+    url = template.format(**scene.ids)
+    seen: dict[str, int] = {}
+    for visitor in VISITORS:
+        user = _user(scene.world, visitor)
+        client = Client()
+        headers: dict[str, str] = {}
+        if url.startswith("/api/"):
+            if user is not None:
+                _token, plaintext = core_services.api_token_create(actor=None, user=user, name="t")
+                headers["Authorization"] = f"Bearer {plaintext}"
+        elif user is not None:
+            client.force_login(user)
+        if method == "GET":
+            response = client.get(url, headers=headers)
+        elif url.startswith("/api/"):
+            payload = dict(BODIES[body])
+            if body == "referral":
+                payload["consent"] = scene.ids["consent_b"]
+            response = client.post(url, payload, content_type="application/json", headers=headers)
+        else:
+            data = dict(BODIES[body])
+            if body == "consent":
+                data["organisations"] = [str(scene.world.other.pk)]
+            response = client.post(url, data)
+        seen[visitor] = response.status_code
+        opened = response.status_code == 200 and any(ch.isdigit() for ch in url)
+        if opened and visitor in ("anonymous", "outsider", "staff"):
+            pytest.fail(f"{visitor} opened {url}")
+    assert seen == expected
+
+
+def test_receiver_pages_show_only_consented_parts(scene: Scene, client: Client) -> None:
+    """The accepted receiver sees the statement but not the contact; after withdrawal, nothing."""
+    world = scene.world
+    client.force_login(world.user("jp", "case_worker"))
+    html = client.get(f"/vi/cases/{scene.ids['a']}/").content.decode()
+    assert "150 triệu" in html
+    assert "123 4567" not in html  # contact part not consented
+    assert "Trần Thị B" not in html
+    assert client.get(f"/vi/cases/{scene.ids['c']}/").status_code == 404
