@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router
+from ninja import Status as Reply
 
 from fairpassage.core.auth import token_auth
 from fairpassage.core.errors import Forbidden, InvalidInput, NotFound
@@ -131,7 +132,7 @@ def recommendations(
 )
 def update_create(
     request: HttpRequest, recommendation_id: int, payload: StatusUpdateIn
-) -> tuple[int, dict[str, Any]]:
+) -> Reply[dict[str, Any]]:
     """Organisation administrators, case workers and reviewers may post; analysts may not.
     The update is published with the organisation's name and recorded in the audit trail."""
     user: User = request.user  # type: ignore[assignment]
@@ -166,7 +167,7 @@ def update_create(
         evidence=payload.evidence,
         language=payload.language,
     )
-    return 201, _update(update)
+    return Reply(201, _update(update))
 
 
 def _update(u: StatusUpdate) -> dict[str, Any]:

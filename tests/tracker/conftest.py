@@ -10,7 +10,7 @@ from fairpassage.core import services as core_services
 from fairpassage.core.models import Organisation, Role, User
 from fairpassage.tracker.models import Consultation, Recommendation
 from fairpassage.tracker.services import tracker_seed_load
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory
 
 SEED_SLUG = "2019-07-24-hanoi-vn-jp"
 
@@ -31,8 +31,15 @@ def home_org(db: None) -> Organisation:
     return OrganisationFactory.create(name="Hanoi Support Centre", slug="hanoi-support")
 
 
+def _user(username: str, *, staff: bool = False) -> User:
+    """A user without a usable password: tests sign in with force_login, no slow hashing."""
+    return User.objects.create_user(
+        username=username, password=None, is_staff=staff, is_superuser=staff
+    )
+
+
 def _member(organisation: Organisation, role: str, username: str) -> User:
-    user = UserFactory.create(username=username)
+    user = _user(username)
     core_services.membership_set(actor=None, user=user, organisation=organisation, role=role)
     return user
 
@@ -46,7 +53,7 @@ def users(home_org: Organisation) -> dict[str, User]:
         "case_worker": _member(home_org, Role.CASE_WORKER, "caseworker"),
         "reviewer": _member(home_org, Role.REVIEWER, "reviewer"),
         "admin": _member(home_org, Role.ORGANISATION_ADMIN, "orgadmin"),
-        "staff": UserFactory.create(username="platform", is_staff=True, is_superuser=True),
+        "staff": _user("platform", staff=True),
         "other_org": _member(other_org, Role.CASE_WORKER, "othercw"),
     }
 
