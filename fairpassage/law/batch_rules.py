@@ -1,0 +1,411 @@
+"""The fee rules as Polars expressions over one row per engagement.
+
+Input columns (built by :mod:`fairpassage.law.batch`): ``P{c}``, ``N{c}`` (sum in whole dong and
+number of payments of category ``c``; ``c`` = ``len(CATEGORIES)`` for unclassified payments),
+``E{c}`` (the same sum for payments the ESD cap counts), the conduct flags, and the group
+constants of :mod:`fairpassage.law.batch_plan` as columns. Each rule gives five columns
+``{i}_status``, ``{i}_key``, ``{i}_excess``, ``{i}_limit``, ``{i}_paid``; each mirrors one function
+of ``rules_vn``/``rules_jp`` branch by branch, in the same order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import reduce
+from typing import Any
+
+import polars as pl
+
+from fairpassage.law.audit import STATUSES
+from fairpassage.law.batch_plan import (
+    BORNE_MASK,
+    CAPPED_RULES,
+    CAT,
+    ESD_MASK,
+    PROHIBITION_PARAMS,
+    RECRUITMENT_MASK,
+    UNKNOWN_CAT,
+    mask,
+)
+from fairpassage.law.messages import texts
+from fairpassage.law.taxonomy import CATEGORIES
+
+SF = "VN-SERVICE-FEE-CAP"
+RULE_IDS = (
+    SF,
+    *(r[0] for r in CAPPED_RULES[:3]),
+    CAPPED_RULES[3][0],
+    "VN-JP-SIDE-COSTS",
+    *PROHIBITION_PARAMS,
+    "ILO-EMPLOYER-PAYS",
+    "ILO-ILLEGITIMATE-COST",
+    "ESD-SENDING-FEE-CAP",
+)
+UNCLASSIFIED = "PAYMENT-UNCLASSIFIED"
+STATUS = pl.Enum(STATUSES)
+RULE = pl.Enum([*RULE_IDS, UNCLASSIFIED])
+_USED_KEYS = (
+    "none_listed.not_applicable",
+    "none_listed.compliant",
+    "not_encoded.needs_review",
+    "unknown.needs_review",
+    "generic.not_applicable",
+    "conduct_not_asked.not_applicable",
+    "esd_not_started.needs_review",
+    "prohibited.violation",
+)
+
+
+def _message_keys() -> list[str]:
+    keys = list(_USED_KEYS)
+    for key in sorted(texts().findings):
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+MESSAGE = pl.Enum(_message_keys())
+ALL = tuple(range(UNKNOWN_CAT + 1))
+DEPOSIT_PENALTY = mask(("deposit", "penalty_bond"))
+OUTCOME = ("status", "key", "excess", "limit", "paid")
+
+
+def P(c: int) -> pl.Expr:
+    return pl.col(f"P{c}")
+
+
+def N(c: int) -> pl.Expr:
+    return pl.col(f"N{c}")
+
+
+def _bits(m: int) -> list[int]:
+    return [c for c in range(len(CATEGORIES)) if m >> c & 1]
+
+
+def static_sum(prefix: str, m: int) -> pl.Expr:
+    cols = [pl.col(f"{prefix}{c}") for c in _bits(m)]
+    return pl.sum_horizontal(cols) if cols else pl.lit(0, pl.Int64)
+
+
+def dynamic_sum(prefix: str, mask_col: str, *, invert: bool = False) -> pl.Expr:
+    """Sum of ``{prefix}{c}`` over the categories whose bit is set in a per-row mask column."""
+    terms = []
+    for c in range(len(CATEGORIES)):
+        bit = (pl.col(mask_col) // (1 << c)) % 2 == (0 if invert else 1)
+        terms.append(pl.when(bit).then(pl.col(f"{prefix}{c}")).otherwise(0))
+    return pl.sum_horizontal(terms)
+
+
+def _lit(value: Any, dtype: Any) -> pl.Expr:
+    return value if isinstance(value, pl.Expr) else pl.lit(value, dtype=dtype)
+
+
+def outcome(
+    i: int, branches: Sequence[tuple[pl.Expr | None, dict[str, Any]]], paid: Any = 0
+) -> list[pl.Expr]:
+    """The five columns of rule ``i`` from ``(condition, values)`` pairs; the last one is the
+    fallback (condition None). Missing values: excess 0, limit null, paid ``paid``."""
+    dtypes = {"status": STATUS, "key": MESSAGE, "excess": pl.Int64, "limit": pl.Int64}
+    dtypes["paid"] = pl.Int64
+    defaults: dict[str, Any] = {"excess": 0, "limit": None, "paid": paid}
+    out = []
+    for name in OUTCOME:
+        *conditional, (_none, last) = branches
+        expr: Any = None
+        for cond, values in conditional:
+            value = _lit(values.get(name, defaults.get(name)), dtypes[name])
+            expr = pl.when(cond).then(value) if expr is None else expr.when(cond).then(value)
+        fallback = _lit(last.get(name, defaults.get(name)), dtypes[name])
+        expr = fallback if expr is None else expr.otherwise(fallback)
+        out.append(expr.cast(dtypes[name]).alias(f"{i}_{name}"))
+    return out
+
+
+def _flag_true(name: str) -> pl.Expr:
+    return pl.col(name).fill_null(False)
+
+
+def _flag_false(name: str) -> pl.Expr:
+    return (~pl.col(name)).fill_null(False)
+
+
+def rule_columns() -> list[pl.Expr]:
+    """Every rule's five columns (needs ``sf_limit`` and ``esd_limit`` computed first)."""
+    exprs: list[pl.Expr] = []
+    # VN-SERVICE-FEE-CAP
+    sf = CAT["service_fee"]
+    paid, limit = P(sf), pl.col("sf_limit")
+    exprs += outcome(
+        0,
+        [
+            (N(sf) == 0, {"status": "not_applicable", "key": "none_listed.not_applicable"}),
+            (~pl.col("sf_known"), {"status": "needs_review", "key": "not_encoded.needs_review"}),
+            (
+                paid > limit,
+                {
+                    "status": "violation",
+                    "key": pl.when(pl.col("sf_lowest_exact"))
+                    .then(pl.lit(f"{SF}.violation", MESSAGE))
+                    .otherwise(pl.lit(f"{SF}.violation_at_least", MESSAGE)),
+                    "excess": paid - limit,
+                    "limit": limit,
+                },
+            ),
+            (
+                ~pl.col("sf_all_exact"),
+                {"status": "needs_review", "key": pl.col("sf_review_key"), "limit": limit},
+            ),
+            (None, {"status": "compliant", "key": f"{SF}.compliant", "limit": limit}),
+        ],
+        paid,
+    )
+    for k, (rule, category, _pid, whole) in enumerate(CAPPED_RULES):
+        c, lim, opened = CAT[category], pl.col(f"cap{k}_limit"), pl.col(f"cap{k}_open")
+        violation = "prohibited.violation" if whole else f"{rule}.violation"
+        compliant = "none_listed.compliant" if whole else f"{rule}.compliant"
+        exprs += outcome(
+            1 + k,
+            [
+                (N(c) == 0, {"status": "not_applicable", "key": "none_listed.not_applicable"}),
+                (
+                    lim.is_not_null() & (P(c) > lim),
+                    {
+                        "status": "violation",
+                        "key": violation,
+                        "limit": lim,
+                        "excess": P(c) - lim,
+                        "paid": P(c),
+                    },
+                ),
+                (
+                    opened.is_not_null(),
+                    {"status": "needs_review", "key": opened, "limit": lim, "paid": P(c)},
+                ),
+                (None, {"status": "compliant", "key": compliant, "limit": lim, "paid": P(c)}),
+            ],
+        )
+    # VN-JP-SIDE-COSTS
+    bad_n, bad_p = dynamic_sum("N", "jp_forbidden"), dynamic_sum("P", "jp_forbidden")
+    exprs += outcome(
+        5,
+        [
+            (
+                bad_n > 0,
+                {
+                    "status": "violation",
+                    "key": "VN-JP-SIDE-COSTS.violation",
+                    "limit": 0,
+                    "excess": bad_p,
+                    "paid": bad_p,
+                },
+            ),
+            (
+                pl.col("jp_unknown") & (dynamic_sum("N", "jp_candidates") > 0),
+                {
+                    "status": "needs_review",
+                    "key": "unknown.needs_review",
+                    "paid": dynamic_sum("P", "jp_candidates"),
+                },
+            ),
+            (None, {"status": "not_applicable", "key": "generic.not_applicable"}),
+        ],
+    )
+    # Japanese conduct rules
+    for j, rule in enumerate(PROHIBITION_PARAMS):
+        i = 6 + j
+        applies, banned = pl.col(f"pr{j}_applies"), pl.col(f"pr{j}_banned")
+        review = pl.col(f"pr{j}_review")
+        if rule == "JP-DOCUMENT-RETENTION":
+            trig_n, trig_p, flag, key = pl.lit(0), pl.lit(0, pl.Int64), "passport_held", rule
+            off: list[tuple[pl.Expr | None, dict[str, Any]]] = [
+                (
+                    ~applies & _flag_true(flag),
+                    {"status": "needs_review", "key": f"{rule}.needs_review"},
+                ),
+                (~applies, {"status": "not_applicable", "key": "generic.not_applicable"}),
+            ]
+        else:
+            deposit = rule.endswith("DEPOSIT-PENALTY")
+            m = DEPOSIT_PENALTY if deposit else 0
+            trig_n, trig_p = static_sum("N", m), static_sum("P", m)
+            flag = "penalty_contract" if deposit else "forced_savings"
+            key = "JP-DEPOSIT-PENALTY" if deposit else rule
+            off = [
+                (
+                    ~applies,
+                    {"status": "not_applicable", "key": "generic.not_applicable", "paid": trig_p},
+                )
+            ]
+        triggered = (trig_n > 0) | _flag_true(flag)
+        exprs += outcome(
+            i,
+            [
+                *off,
+                (
+                    ~triggered & _flag_false(flag),
+                    {"status": "compliant", "key": f"{key}.compliant", "paid": trig_p},
+                ),
+                (
+                    ~triggered,
+                    {
+                        "status": "not_applicable",
+                        "key": "conduct_not_asked.not_applicable",
+                        "paid": trig_p,
+                    },
+                ),
+                (
+                    banned,
+                    {
+                        "status": "violation",
+                        "key": f"{key}.violation",
+                        "excess": trig_p,
+                        "limit": 0,
+                        "paid": trig_p,
+                    },
+                ),
+                (None, {"status": "needs_review", "key": review, "paid": trig_p}),
+            ],
+        )
+    # ILO-EMPLOYER-PAYS
+    rr_n, rr_p = static_sum("N", RECRUITMENT_MASK), static_sum("P", RECRUITMENT_MASK)
+    exprs += outcome(
+        10,
+        [
+            (
+                ~pl.col("ilo_pays"),
+                {"status": "not_applicable", "key": "generic.not_applicable", "paid": rr_p},
+            ),
+            (
+                (rr_n > 0) & (rr_p > 0),
+                {
+                    "status": "advisory",
+                    "key": "ILO-EMPLOYER-PAYS.advisory",
+                    "limit": 0,
+                    "paid": rr_p,
+                },
+            ),
+            (
+                pl.col("n_items") == 0,
+                {"status": "not_applicable", "key": "generic.not_applicable", "paid": rr_p},
+            ),
+            (None, {"status": "compliant", "key": "ILO-EMPLOYER-PAYS.compliant", "paid": rr_p}),
+        ],
+    )
+    # ILO-ILLEGITIMATE-COST
+    il_n, il_p = dynamic_sum("N", "ilo_bad"), dynamic_sum("P", "ilo_bad")
+    exprs += outcome(
+        11,
+        [
+            (
+                il_n > 0,
+                {
+                    "status": "violation",
+                    "key": "ILO-ILLEGITIMATE-COST.violation",
+                    "limit": 0,
+                    "excess": il_p,
+                    "paid": il_p,
+                },
+            ),
+            (None, {"status": "not_applicable", "key": "none_listed.not_applicable"}),
+        ],
+    )
+    # ESD-SENDING-FEE-CAP
+    esd_p, kind, lim = static_sum("E", ESD_MASK), pl.col("esd_kind"), pl.col("esd_limit")
+    over = pl.max_horizontal(esd_p - lim, pl.lit(0, pl.Int64))
+    rule = "ESD-SENDING-FEE-CAP"
+    exprs += outcome(
+        12,
+        [
+            (kind == "off", {"status": "not_applicable", "key": "generic.not_applicable"}),
+            (
+                kind == "not_started",
+                {"status": "needs_review", "key": "esd_not_started.needs_review", "paid": esd_p},
+            ),
+            (
+                kind == "unknown",
+                {"status": "needs_review", "key": "unknown.needs_review", "paid": esd_p},
+            ),
+            (
+                kind == "unverified",
+                {"status": "needs_review", "key": f"{rule}.needs_review", "limit": lim, "paid": esd_p},
+            ),
+            (
+                over > 0,
+                {
+                    "status": "violation",
+                    "key": f"{rule}.violation",
+                    "limit": lim,
+                    "excess": over,
+                    "paid": esd_p,
+                },
+            ),
+            (None, {"status": "compliant", "key": f"{rule}.compliant", "limit": lim, "paid": esd_p}),
+        ],
+    )
+    return exprs
+
+
+def _violation(i: int) -> pl.Expr:
+    return pl.col(f"{i}_status") == "violation"
+
+
+def summary_columns() -> list[pl.Expr]:
+    """Per-engagement totals as in the single check's summary (needs the rule columns)."""
+    whole_parts = [
+        pl.when(_violation(1)).then(pl.lit(mask(["brokerage"]))).otherwise(0),
+        pl.when(_violation(2)).then(pl.lit(mask(["deposit"]))).otherwise(0),
+        pl.when(_violation(3)).then(pl.lit(mask(["selection_fee"]))).otherwise(0),
+        pl.when(_violation(5)).then(pl.col("jp_forbidden")).otherwise(0),
+        pl.when(_violation(6) | _violation(7)).then(pl.lit(DEPOSIT_PENALTY)).otherwise(0),
+        pl.when(_violation(11)).then(pl.col("ilo_bad")).otherwise(0),
+    ]
+    whole = reduce(lambda a, b: a | b, whole_parts).cast(pl.Int64).alias("whole_mask")
+    return [whole]
+
+
+def excess_column() -> pl.Expr:
+    def outside(category: str) -> pl.Expr:
+        c = CAT[category]
+        return pl.when((pl.col("whole_mask") // (1 << c)) % 2 == 0).then(P(c)).otherwise(0)
+
+    def partial(i: int, rest: pl.Expr) -> pl.Expr:
+        excess = pl.col(f"{i}_excess")
+        return (
+            pl.when(_violation(i) & (excess > 0))
+            .then(pl.min_horizontal(excess, rest))
+            .otherwise(0)
+        )
+
+    whole = dynamic_sum("P", "whole_mask")
+    return (
+        whole
+        + partial(0, outside("service_fee"))
+        + partial(4, outside("fund_contribution"))
+        + partial(12, dynamic_sum("E", "whole_mask", invert=True))
+    ).alias("excess_vnd")
+
+
+def totals_columns() -> list[pl.Expr]:
+    counts = []
+    for status in STATUSES:
+        n = pl.sum_horizontal(
+            [(pl.col(f"{i}_status") == status).cast(pl.Int64) for i in range(len(RULE_IDS))]
+        )
+        if status == "needs_review":
+            n = n + N(UNKNOWN_CAT)
+        counts.append(n.alias(status))
+    return [
+        static_sum("P", (1 << len(CATEGORIES)) - 1).add(P(UNKNOWN_CAT)).alias("total_paid_vnd"),
+        static_sum("P", BORNE_MASK).alias("worker_borne_recruitment_costs_vnd"),
+        P(UNKNOWN_CAT).alias("unclassified_vnd"),
+        *counts,
+    ]
+
+
+def overall_status() -> pl.Expr:
+    expr: Any = None
+    for status in STATUSES:
+        cond = pl.col(status) > 0
+        value = pl.lit(status, STATUS)
+        expr = pl.when(cond).then(value) if expr is None else expr.when(cond).then(value)
+    return expr.otherwise(pl.lit("not_applicable", STATUS)).alias("status")
