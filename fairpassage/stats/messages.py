@@ -17,7 +17,7 @@ MESSAGES_FILE = Path(__file__).resolve().parent / "messages.yaml"
 def _texts() -> dict[str, dict[str, dict[str, str]]]:
     raw = yaml.safe_load(MESSAGES_FILE.read_text(encoding="utf-8"))
     texts: dict[str, dict[str, dict[str, str]]] = {}
-    for section in ("reasons", "input_errors"):
+    for section in ("reasons", "problems", "input_errors"):
         texts[section] = {key: dict(table) for key, table in raw[section].items()}
         for key, table in texts[section].items():
             missing = [lang for lang in LANGS if not table.get(lang)]
@@ -49,3 +49,8 @@ def reason_text(key: str, lang: str, params: Mapping[str, Any]) -> str:
 def input_error_text(key: str, lang: str, params: Mapping[str, Any]) -> str:
     """Why a file or an option cannot be used."""
     return _render("input_errors", key, lang, params)
+
+
+def problem_text(key: str, lang: str, params: Mapping[str, Any]) -> str:
+    """Why an import cannot use a row."""
+    return _render("problems", key, lang, params)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import openpyxl
 import polars as pl
@@ -54,13 +54,14 @@ def rows_to_frame(header: Sequence[Any], rows: Iterable[Sequence[Any]], name: st
     return pl.DataFrame(data, schema=dict.fromkeys(columns, pl.String))
 
 
-def read_xlsx_sheets(path: Path) -> dict[str, pl.DataFrame]:
+def read_xlsx_sheets(source: Path | BinaryIO, name: str | None = None) -> dict[str, pl.DataFrame]:
     """Every sheet of a workbook, the first row as column names."""
+    name = name or (source.name if isinstance(source, Path) else "upload.xlsx")
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = openpyxl.load_workbook(source, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a damaged or foreign file
         detail = str(error) or type(error).__name__
-        raise TableError("unreadable", file=path.name, detail=detail) from error
+        raise TableError("unreadable", file=name, detail=detail) from error
     sheets = {}
     try:
         for sheet in book.worksheets:
@@ -68,7 +69,7 @@ def read_xlsx_sheets(path: Path) -> dict[str, pl.DataFrame]:
             header = next(rows, None)
             if header is None:
                 continue
-            sheets[sheet.title] = rows_to_frame(header, rows, path.name)
+            sheets[sheet.title] = rows_to_frame(header, rows, name)
     finally:
         book.close()
     return sheets
