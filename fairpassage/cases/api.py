@@ -8,6 +8,7 @@ from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.translation import get_language
 from ninja import Router
+from ninja import Status as Reply
 
 from fairpassage.cases import codes, people, returns, selectors, services
 from fairpassage.cases.emergency import emergency_contacts
@@ -65,7 +66,7 @@ def _user(request: HttpRequest) -> User:
     response={200: GrievanceOut, 201: GrievanceOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="File a grievance without an account (idempotent)",
 )
-def grievance_create(request: HttpRequest, payload: GrievanceIn) -> tuple[int, dict[str, Any]]:
+def grievance_create(request: HttpRequest, payload: GrievanceIn) -> Reply[Any]:
     """201 with a tracking code; the same `Idempotency-Key` (header or field) answers 200 with
     the same code and case. Without a key the server draws one (no retry protection)."""
     rate_limit_request(request, "grievance")
@@ -82,13 +83,16 @@ def grievance_create(request: HttpRequest, payload: GrievanceIn) -> tuple[int, d
         province_code=payload.province,
         language=_language(),
     )
-    return (201 if created else 200), {
-        "tracking_code": codes.display(code),
-        "status": case.status,
-        "urgent": case.urgent,
-        "created": created,
-        "emergency": emergency_contacts(language=_language()) if case.urgent else [],
-    }
+    return Reply(
+        201 if created else 200,
+        {
+            "tracking_code": codes.display(code),
+            "status": case.status,
+            "urgent": case.urgent,
+            "created": created,
+            "emergency": emergency_contacts(language=_language()) if case.urgent else [],
+        },
+    )
 
 
 def _thread(case: Case) -> list[dict[str, Any]]:
@@ -116,10 +120,10 @@ def grievance_status(request: HttpRequest, code: str) -> dict[str, Any]:
     response={201: MessageOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="The person writes to the case worker",
 )
-def grievance_message(request: HttpRequest, code: str, payload: MessageIn) -> tuple[int, Any]:
+def grievance_message(request: HttpRequest, code: str, payload: MessageIn) -> Reply[Any]:
     rate_limit_request(request, "message")
     message = services.grievant_message_post(code=code, body=payload.body)
-    return 201, {"sender": message.sender, "body": message.body, "at": message.created_at}
+    return Reply(201, {"sender": message.sender, "body": message.body, "at": message.created_at})
 
 
 def _summary(case: Case) -> dict[str, Any]:
@@ -208,27 +212,30 @@ def case_update(request: HttpRequest, pk: int, payload: CaseUpdateIn) -> dict[st
 
 
 @router.post("/cases/{pk}/notes", response={201: NoteOut, **ERRORS}, auth=token_auth)
-def note_create(request: HttpRequest, pk: int, payload: NoteIn) -> tuple[int, dict[str, Any]]:
+def note_create(request: HttpRequest, pk: int, payload: NoteIn) -> Reply[Any]:
     note = services.note_add(
         actor=_user(request),
         case=get_object_or_404(Case, pk=pk),
         body=payload.body,
         language=payload.language,
     )
-    return 201, {
-        "organisation": note.organisation.slug,
-        "language": note.language,
-        "body": note.body,
-        "at": note.created_at,
-    }
+    return Reply(
+        201,
+        {
+            "organisation": note.organisation.slug,
+            "language": note.language,
+            "body": note.body,
+            "at": note.created_at,
+        },
+    )
 
 
 @router.post("/cases/{pk}/messages", response={201: MessageOut, **ERRORS}, auth=token_auth)
-def message_create(request: HttpRequest, pk: int, payload: MessageIn) -> tuple[int, dict[str, Any]]:
+def message_create(request: HttpRequest, pk: int, payload: MessageIn) -> Reply[Any]:
     message = services.staff_message_post(
         actor=_user(request), case=get_object_or_404(Case, pk=pk), body=payload.body
     )
-    return 201, {"sender": message.sender, "body": message.body, "at": message.created_at}
+    return Reply(201, {"sender": message.sender, "body": message.body, "at": message.created_at})
 
 
 def _consent_out(consent: Consent) -> dict[str, Any]:
@@ -243,7 +250,7 @@ def _consent_out(consent: Consent) -> dict[str, Any]:
 
 
 @router.post("/cases/{pk}/consents", response={201: ConsentOut, **ERRORS}, auth=token_auth)
-def consent_create(request: HttpRequest, pk: int, payload: ConsentIn) -> tuple[int, dict[str, Any]]:
+def consent_create(request: HttpRequest, pk: int, payload: ConsentIn) -> Reply[Any]:
     organisations = list(Organisation.objects.filter(slug__in=payload.organisations))
     if len(organisations) != len(set(payload.organisations)):
         raise InvalidInput(field="organisations")
@@ -256,7 +263,7 @@ def consent_create(request: HttpRequest, pk: int, payload: ConsentIn) -> tuple[i
         parts=payload.parts,
         given_on=payload.given_on,
     )
-    return 201, _consent_out(consent)
+    return Reply(201, _consent_out(consent))
 
 
 @router.post("/consents/{pk}/withdraw", response={200: ConsentOut, **ERRORS}, auth=token_auth)
@@ -278,9 +285,7 @@ def _referral_out(referral: Referral) -> dict[str, Any]:
 
 
 @router.post("/cases/{pk}/referrals", response={201: ReferralOut, **ERRORS}, auth=token_auth)
-def referral_create(
-    request: HttpRequest, pk: int, payload: ReferralIn
-) -> tuple[int, dict[str, Any]]:
+def referral_create(request: HttpRequest, pk: int, payload: ReferralIn) -> Reply[Any]:
     case = get_object_or_404(Case, pk=pk)
     services.require_access(actor=_user(request), case=case, write=True)
     referral = people.referral_propose(
@@ -290,7 +295,7 @@ def referral_create(
         consent=get_object_or_404(Consent, pk=payload.consent, case=case),
         parts=payload.parts,
     )
-    return 201, _referral_out(referral)
+    return Reply(201, _referral_out(referral))
 
 
 @router.post("/referrals/{pk}/accept", response={200: ReferralOut, **ERRORS}, auth=token_auth)
@@ -330,7 +335,7 @@ def claim_list(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
 
 
 @router.post("/cases/{pk}/claims", response={201: ClaimOut, **ERRORS}, auth=token_auth)
-def claim_create(request: HttpRequest, pk: int, payload: ClaimIn) -> tuple[int, dict[str, Any]]:
+def claim_create(request: HttpRequest, pk: int, payload: ClaimIn) -> Reply[Any]:
     claim = returns.claim_add(
         actor=_user(request),
         case=get_object_or_404(Case, pk=pk),
@@ -339,4 +344,4 @@ def claim_create(request: HttpRequest, pk: int, payload: ClaimIn) -> tuple[int, 
         currency=payload.currency,
         due_on=payload.due_on,
     )
-    return 201, _claim_out(claim)
+    return Reply(201, _claim_out(claim))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import time
 from typing import Any
 
@@ -36,6 +37,7 @@ from fairpassage.core.services import Actor, audit_record
 from fairpassage.reference.models import ProvinceEra, VnProvince
 
 MAX_TEXT = 10_000
+RETRIES = 30
 
 
 def timeline_add(
@@ -196,9 +198,6 @@ def grievance_submit(
             )
         return case
 
-    found = existing()
-    if found is not None:
-        return found, code, False
     fields = {
         "organisation": grievance_route(where_now=where_now),
         "tracking_hash": codes.tracking_hash(code),
@@ -215,21 +214,26 @@ def grievance_submit(
         "province": _province(province_code),
         "language": language[:5],
     }
-    for attempt in range(8):
+
+    def attempt() -> tuple[Case, str, bool]:
+        found = existing()
+        if found is not None:
+            return found, code, False
         try:
             return _grievance_create(**fields), code, True
-        except IntegrityError:
+        except IntegrityError:  # a concurrent submission with the same key won the race
             found = existing()
-            if found is not None:
-                return found, code, False
-            raise
-        except OperationalError as error:  # SQLite under load: "database is locked"
-            if "locked" not in str(error) or attempt == 7:
+            if found is None:
                 raise
-            time.sleep(0.05 * (attempt + 1))
-            found = existing()
-            if found is not None:
-                return found, code, False
+            return found, code, False
+
+    for retry in range(RETRIES):
+        try:
+            return attempt()
+        except OperationalError as error:  # SQLite under load: "database (table) is locked"
+            if "locked" not in str(error) or retry == RETRIES - 1:
+                raise
+            time.sleep(0.02 * (retry + 1) + random.random() * 0.05)  # noqa: S311 - jitter only
     raise AssertionError("unreachable")  # pragma: no cover
 
 
