@@ -258,6 +258,11 @@ def indicator_table(
         pl.col("currency").filter(rate.is_null()).first().alias("_missing"),
     )
     joined = respondents.join(per_person, on="respondent_id", how="left")
+    debt_rate = pl.col("debt_currency").replace_strict(table, default=None, return_dtype=pl.Float64)
+    joined = joined.with_columns(
+        (pl.col("current_debt") * debt_rate).alias("current_debt_converted"),
+        (pl.col("current_debt").is_not_null() & debt_rate.is_null()).alias("debt_without_rate"),
+    )
     return joined.with_columns(
         pl.when(pl.col("_missing").is_not_null())
         .then(None)

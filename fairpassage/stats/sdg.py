@@ -9,7 +9,7 @@ import polars as pl
 
 from fairpassage.stats.estimators import estimate, figures, group_entry
 from fairpassage.stats.messages import reason_text
-from fairpassage.stats.prepare import Currency, Prepared, prepare
+from fairpassage.stats.prepare import RATIO, WEIGHT, Currency, Prepared, prepare
 
 DEFAULT_MIN_CELL = 5
 METHOD = {
@@ -99,3 +99,34 @@ def report(
         "currency": target or None,
         "method": METHOD,
     }
+
+
+def histogram(
+    rows: pl.DataFrame, *, min_cell: int = DEFAULT_MIN_CELL, width: float = 1.0, bins: int = 24
+) -> list[dict[str, Any]]:
+    """The distribution of r in bins of ``width`` months (the last bin open-ended), as weighted
+    shares; a bin with fewer than ``min_cell`` people is suppressed (no count, no share)."""
+    if rows.height == 0:
+        return []
+    index = (pl.col(RATIO) / width).floor().clip(0, bins - 1).cast(pl.Int64)
+    total = float(rows[WEIGHT].sum())
+    counts = (
+        rows.group_by(index.alias("bin"))
+        .agg(pl.len().alias("n"), pl.col(WEIGHT).sum().alias("w"))
+        .sort("bin")
+    )
+    found = {row["bin"]: row for row in counts.iter_rows(named=True)}
+    last = max(found)
+    out = []
+    for number in range(last + 1):
+        row = found.get(number, {"n": 0, "w": 0.0})
+        entry: dict[str, Any] = {
+            "from": number * width,
+            "to": None if number == bins - 1 else (number + 1) * width,
+        }
+        if 0 < row["n"] < min_cell:
+            entry["suppressed"] = True
+        else:
+            entry.update({"suppressed": False, "n": row["n"], "share": round(row["w"] / total, 6)})
+        out.append(entry)
+    return out
