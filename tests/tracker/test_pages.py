@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from fairpassage.core.models import AuditEvent, Organisation, User
+from fairpassage.tracker.charts import WIDTH, stacked_bars
 from fairpassage.tracker.models import Consultation, Recommendation, StatusUpdate
 from fairpassage.tracker.services import status_update_create
 from tests.tracker.conftest import YESTERDAY
@@ -114,10 +115,31 @@ def test_progress_chart_has_one_bar_per_theme_with_segments(
         "returnee_support",
     ]
     first = groups[0].findall("rect")
-    assert [(r.get("data-status"), r.get("width")) for r in first] == [("partly_done", "100.0")]
+    full = f"{WIDTH:.1f}"
+    assert [(r.get("data-status"), r.get("width")) for r in first] == [("partly_done", full)]
+    assert "Migration mechanisms (1)" in (groups[0].findtext("text") or "")
     for group in groups[1:]:
         rects = group.findall("rect")
-        assert [(r.get("data-status"), r.get("width")) for r in rects] == [("not_started", "100.0")]
+        assert [(r.get("data-status"), r.get("width")) for r in rects] == [("not_started", full)]
+
+
+def test_bars_split_in_proportion() -> None:
+    chart = stacked_bars(
+        [
+            {
+                "theme": "recruitment_fees",
+                "label": "Recruitment fees",
+                "counts": {"done": 1, "in_progress": 2, "not_started": 1},
+            }
+        ]
+    )
+    segments = chart["bars"][0]["segments"]
+    assert [(s["status"], s["x"], s["width"]) for s in segments] == [
+        ("not_started", 0.0, WIDTH / 4),
+        ("in_progress", WIDTH / 4, WIDTH / 2),
+        ("done", WIDTH * 3 / 4, WIDTH / 4),
+    ]
+    assert chart["bars"][0]["cells"] == [1, 2, 0, 1, 0]
 
 
 ATOM = "{http://www.w3.org/2005/Atom}"
