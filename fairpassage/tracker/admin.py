@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.forms import ModelForm
 from django.http import HttpRequest
 
@@ -24,6 +25,8 @@ from fairpassage.tracker.models import (
 
 
 class AuditedAdmin(admin.ModelAdmin[Any]):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
     def save_model(
         self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool
     ) -> None:
@@ -36,6 +39,25 @@ class AuditedAdmin(admin.ModelAdmin[Any]):
             obj=obj,
             data={"fields": sorted(form.changed_data)},
         )
+
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm[Any], formset: Any, change: bool
+    ) -> None:
+        """Inline rows (participants, recommendations, addressees) are audited one by one."""
+        super().save_formset(request, form, formset, change)
+        user: User = request.user  # type: ignore[assignment]
+        for verb, objects in (
+            ("create", formset.new_objects),
+            ("update", [obj for obj, _fields in formset.changed_objects]),
+            ("delete", formset.deleted_objects),
+        ):
+            for obj in objects:
+                audit_record(
+                    actor=user,
+                    action=f"tracker.{obj._meta.model_name}.{verb}",
+                    obj=obj,
+                    data={"parent": form.instance.pk},
+                )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         user: User = request.user  # type: ignore[assignment]
