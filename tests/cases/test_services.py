@@ -12,7 +12,7 @@ from django.db import connection
 from fairpassage.cases import codes, people, returns, selectors, services, storage
 from fairpassage.cases.access import case_access
 from fairpassage.cases.choices import ClaimKind, Part, ReferralStatus, Status, WhereNow
-from fairpassage.cases.models import Case, Claim
+from fairpassage.cases.models import Case, Claim, Consent, Referral
 from fairpassage.checks.models import FeeCheck
 from fairpassage.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from fairpassage.core.models import AuditEvent
@@ -124,7 +124,7 @@ def test_assign_only_to_a_case_worker_of_the_organisation(world: World) -> None:
         services.case_assign(actor=admin, case=case, assignee=world.user("jp", "case_worker"))
 
 
-def _referred(world: World, parts: list[str]) -> tuple[Case, str, people.Consent, people.Referral]:
+def _referred(world: World, parts: list[str]) -> tuple[Case, str, Consent, Referral]:
     case, code = file_grievance()
     worker = world.user("vn", "case_worker")
     consent = people.consent_record(
