@@ -59,6 +59,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
     from fairpassage.reference.services import reference_data_load  # noqa: PLC0415
     from fairpassage.registry.demo import demo_create as registry_demo_create  # noqa: PLC0415
     from fairpassage.registry.services import help_directory_load  # noqa: PLC0415
+    from fairpassage.tracker.services import tracker_seed_load  # noqa: PLC0415
 
     call_command("migrate", interactive=False, verbosity=0)
     print("✓ " + _("database migrated"))
@@ -75,6 +76,11 @@ def cmd_setup(args: argparse.Namespace) -> int:
         progress=lambda name, state: print(
             "✓ " + _("reference data %(name)s: %(state)s") % {"name": name, "state": state}
         ),
+    )
+    tracker_seed_load(
+        progress=lambda name, state: print(
+            "✓ " + _("consultation %(name)s: %(state)s") % {"name": name, "state": state}
+        )
     )
     counts = knowledge_seed_load(progress=None)
     print(
