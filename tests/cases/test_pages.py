@@ -11,8 +11,10 @@ import pytest
 from django.test import Client
 
 from fairpassage.cases import codes, returns
+from fairpassage.cases import demo as cases_demo
 from fairpassage.cases.models import Case
 from fairpassage.cli import main as cli_main
+from fairpassage.core import demo as core_demo
 from tests.cases.conftest import World, file_grievance
 
 pytestmark = pytest.mark.django_db
@@ -158,3 +160,11 @@ def test_reminders_command_lists_claims_due(world: World, capsys: Any) -> None:
         "days_left"
     ] == 11
     assert cli_main(["cases", "reminders", "--today", "20-04-2026"]) == 2
+
+
+def test_demo_cases_are_created_once(tmp_path: Any, settings: Any) -> None:
+    core_demo.demo_create(actor=None, passwords_file=tmp_path / "demo.json")
+    cases_demo.demo_create()
+    cases_demo.demo_create()
+    assert Case.objects.count() == len(cases_demo.DEMO_GRIEVANCES)
+    assert Case.objects.filter(organisation__slug="demo-osaka-union", urgent=True).exists()
