@@ -274,3 +274,28 @@ def indicator_table(
         .alias("cost_before_departure"),
         pl.coalesce(pl.col("_missing"), pl.lit(target)).alias("cost_currency"),
     ).drop("_missing")
+
+
+def from_records(records: Sequence[Mapping[str, Any]], source: str = "records") -> Canonical:
+    """The canonical tables from plain records, e.g. the costs recorded in resolved cases.
+
+    Each record holds respondent fields (``respondent_id`` required, e.g. a case reference) and
+    ``items``: a list of cost items (item, paid_to, paid_when, amount, currency). Values go
+    through the same checks as an import, so a support organisation can publish its own
+    evidence in the same shape as a survey.
+    """
+    people, items = [], []
+    for number, record in enumerate(records, start=1):
+        values = {
+            name: None if record.get(name) is None else str(record.get(name))
+            for name in RESPONDENT_FIELDS
+        }
+        values.setdefault("consent", None)
+        people.append(RawRow(source, number, values))
+        for item in record.get("items", []):
+            item_values = {
+                name: None if item.get(name) is None else str(item.get(name))
+                for name in ITEM_FIELDS
+            }
+            items.append(RawRow(source, number, item_values, {}, values["respondent_id"]))
+    return build(people, items)

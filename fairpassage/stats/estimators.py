@@ -24,7 +24,9 @@ Intervals use the normal quantile 1.96; they are null for a group of one worker.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Any
@@ -122,8 +124,8 @@ def estimate(rows: pl.DataFrame, breakdowns: Sequence[Sequence[str]] = ()) -> Es
         .with_columns(pl.col(text).cast(pl.Categorical))
         .sort(RATIO)
     )
-    results = []
-    for cols in breakdowns:
+
+    def breakdown(cols: Sequence[str]) -> tuple[tuple[str, ...], list[dict[str, Any]]]:
         parts = ordered.partition_by(
             list(cols), as_dict=True, maintain_order=True, include_key=False
         )
@@ -132,7 +134,11 @@ def estimate(rows: pl.DataFrame, breakdowns: Sequence[Sequence[str]] = ()) -> Es
             for values, part in parts.items()
         ]
         entries.sort(key=lambda entry: tuple(_sort_key(entry[col]) for col in cols))
-        results.append((tuple(cols), entries))
+        return tuple(cols), entries
+
+    # Polars releases the GIL: breakdowns overlap their Python bookkeeping with its work.
+    with ThreadPoolExecutor(max_workers=max(1, min(len(breakdowns), os.cpu_count() or 1))) as pool:
+        results = list(pool.map(breakdown, breakdowns))
     return Estimates(overall=group_figures(ordered), breakdowns=results)
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 import pytest
 
+from fairpassage.stats.canonical import from_records, indicator_table
 from fairpassage.stats.descriptive import describe
 
 TABLE = pl.DataFrame(
@@ -46,3 +49,43 @@ def test_small_groups_are_suppressed() -> None:
     )
     assert result["groups"][0] == {"by": {"sex": "F"}, "suppressed": True}
     assert result["groups"][1]["n"] == 4
+
+
+def test_records_from_resolved_cases_become_the_canonical_table() -> None:
+    records: list[dict[str, Any]] = [
+        {
+            "respondent_id": "CASE-0001",
+            "sex": "female",
+            "programme": "titp",
+            "departure_year": 2024,
+            "first_month_earnings": 160000,
+            "earnings_currency": "JPY",
+            "items": [
+                {
+                    "item": "service_fee",
+                    "paid_when": "before_departure",
+                    "amount": 98000000,
+                    "currency": "VND",
+                },
+                {
+                    "item": "deposit",
+                    "paid_when": "before_departure",
+                    "amount": 30000000,
+                    "currency": "VND",
+                },
+            ],
+        },
+        {
+            "respondent_id": "CASE-0002",
+            "sex": "male",
+            "items": [
+                {"item": "travel", "paid_when": "before_departure", "amount": -1, "currency": "VND"}
+            ],
+        },
+    ]
+    bad = from_records(records)
+    assert [(p.row, p.code) for p in bad.problems] == [(2, "negative_amount")]
+    good = from_records(records[:1])
+    assert good.ok and good.items.height == 2
+    table = indicator_table(good.respondents, good.items, target="VND")
+    assert table["cost_total"].to_list() == [128000000.0]
