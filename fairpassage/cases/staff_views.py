@@ -12,7 +12,6 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -41,12 +40,13 @@ from fairpassage.checks.models import FeeCheck
 from fairpassage.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from fairpassage.core.models import Membership, Organisation, User
 from fairpassage.core.selectors import is_platform_staff
+from fairpassage.mfa.decorators import second_factor_required
 
 View = Callable[..., HttpResponse]
 
 
 def _staff_view(view: View) -> View:
-    """Signed in, and a member of an organisation (or platform staff); else 403."""
+    """Signed in with the second factor, and a member of an organisation (or platform staff)."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -54,7 +54,7 @@ def _staff_view(view: View) -> View:
             raise Forbidden(_("This page is for the staff of a member organisation."))
         return view(request, *args, **kwargs)
 
-    return login_required(wrapped)
+    return second_factor_required(wrapped)
 
 
 def _user(request: HttpRequest) -> User:

@@ -54,6 +54,7 @@ def register(commands: Subcommands) -> None:
 
 def cmd_setup(args: argparse.Namespace) -> int:
     setup_django(args.lang)
+    from fairpassage.cases.demo import demo_create as cases_demo_create  # noqa: PLC0415
     from fairpassage.core.demo import demo_create  # noqa: PLC0415 - needs the app registry
     from fairpassage.knowledge.services import knowledge_seed_load  # noqa: PLC0415
     from fairpassage.reference.services import reference_data_load  # noqa: PLC0415
@@ -92,6 +93,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
         return 0
     passwords = demo_create(actor=None, passwords_file=settings.VAR_DIR / "demo-users.json")
     registry_demo_create()
+    cases_demo_create()
     print("\n" + _("Demo accounts (development only; passwords kept in var/demo-users.json):"))
     for username, password in passwords.items():
         print(f"  {username:<20} {password}")

@@ -16,6 +16,7 @@ from fairpassage.cases.models import Case
 from fairpassage.cli import main as cli_main
 from fairpassage.core import demo as core_demo
 from tests.cases.conftest import World, file_grievance
+from tests.factories import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def test_urgent_case_shows_emergency_contacts_and_tops_the_queue(
     )
     assert 'class="emergency"' in response.content.decode()
     urgent = Case.objects.get(urgent=True)
-    client.force_login(world.user("jp", "case_worker"))
+    login_verified(client, world.user("jp", "case_worker"))
     html = client.get("/vi/cases/").content.decode()
     assert html.index(urgent.reference) < html.index("FP-000001") if urgent.pk != 1 else True
 

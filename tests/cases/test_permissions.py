@@ -19,6 +19,7 @@ from fairpassage.cases.choices import Part
 from fairpassage.core import services as core_services
 from fairpassage.core.models import Role, User
 from tests.cases.conftest import World, file_grievance
+from tests.factories import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -225,7 +226,7 @@ def test_permission_matrix(
                 _token, plaintext = core_services.api_token_create(actor=None, user=user, name="t")
                 headers["Authorization"] = f"Bearer {plaintext}"
         elif user is not None:
-            client.force_login(user)
+            login_verified(client, user)
         if method == "GET":
             response = client.get(url, headers=headers)
         elif url.startswith("/api/"):
@@ -248,7 +249,7 @@ def test_permission_matrix(
 def test_receiver_pages_show_only_consented_parts(scene: Scene, client: Client) -> None:
     """The accepted receiver sees the statement but not the contact; after withdrawal, nothing."""
     world = scene.world
-    client.force_login(world.user("jp", "case_worker"))
+    login_verified(client, world.user("jp", "case_worker"))
     html = client.get(f"/vi/cases/{scene.ids['a']}/").content.decode()
     assert "150 triệu" in html
     assert "123 4567" not in html  # contact part not consented

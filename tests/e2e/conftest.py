@@ -22,6 +22,8 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from tests.factories import PASSWORD, second_factor_code
+
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 ARGS = [
     "--no-sandbox",
@@ -121,3 +123,16 @@ def fill_contract(
 def fill_payment(page: Page, row: int, label: str, amount: str) -> None:
     page.fill(f"#id_payments-{row}-label", label)
     page.fill(f"#id_payments-{row}-amount", amount)
+
+
+def sign_in(page: Page, base: str, username: str, secret: str | None = None) -> None:
+    """Sign in through the pages; with ``secret``, answer the second-factor step too."""
+    page.goto(f"{base}/vi/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    if secret is not None and "/second-factor/verify/" in page.url:
+        page.fill("input[name=code]", second_factor_code(secret))
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_load_state()

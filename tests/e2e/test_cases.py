@@ -10,18 +10,10 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from fairpassage.core import services as core_services
 from fairpassage.core.models import Country, Role
-from tests.e2e.conftest import collect
-from tests.factories import PASSWORD, OrganisationFactory, UserFactory
+from tests.e2e.conftest import collect, sign_in
+from tests.factories import OrganisationFactory, UserFactory, second_factor_enrol
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/vi/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
 
 
 def _sign_out(page: Page) -> None:
@@ -42,6 +34,7 @@ def test_grievance_referral_answer_and_tracking(
     core_services.membership_set(
         actor=None, user=jp_worker, organisation=osaka, role=Role.CASE_WORKER
     )
+    secrets = {user.username: second_factor_enrol(user) for user in (vn_worker, jp_worker)}
     seen = collect(context)
     page = context.new_page()
     base = live_server.url
@@ -59,7 +52,7 @@ def test_grievance_referral_answer_and_tracking(
     assert len(code.replace("-", "")) == 20
 
     # 2. The Hanoi case worker records the worker's consent and refers the case to Osaka.
-    _sign_in(page, base, "vn-worker")
+    sign_in(page, base, "vn-worker", secrets["vn-worker"])
     page.goto(f"{base}/vi/cases/")
     page.locator("#queue a").first.click()
     expect(page.locator("#statement")).to_contain_text("Osaka")
@@ -76,7 +69,7 @@ def test_grievance_referral_answer_and_tracking(
     _sign_out(page)
 
     # 3. The Osaka case worker accepts, reads the statement and answers.
-    _sign_in(page, base, "jp-worker")
+    sign_in(page, base, "jp-worker", secrets["jp-worker"])
     page.goto(f"{base}/vi/cases/")
     page.locator("#queue a").first.click()
     page.locator("#referral-decision button[type=submit]").first.click()
