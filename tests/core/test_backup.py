@@ -298,12 +298,14 @@ DRIVER = textwrap.dedent(
     from django.core.management import call_command
     call_command("migrate", interactive=False, verbosity=0)
     from fairpassage.core.backup import archive_check, backup_create
-    from fairpassage.core.models import AuditEvent
+    from fairpassage.core.models import AuditEvent, Profile, User
     if not AuditEvent.objects.filter(action="load.test").exists():
         AuditEvent.objects.bulk_create(
             AuditEvent(actor_label="system", action="load.test", data={"n": n})
             for n in range(3000)
         )
+        user = User.objects.create(username="sqlite.user")
+        Profile.objects.create(user=user, display_name=os.environ["NAME_TO_KEEP"])
     def hold(label, count):
         if label == "archive":
             print("writing", flush=True)
@@ -319,7 +321,10 @@ DRIVER = textwrap.dedent(
 )
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_backup_killed_mid_way_leaves_no_archive(tmp_path: Path) -> None:
+    """A killed backup leaves nothing under the final name; the next one is whole, and it
+    restores here (from SQLite into PostgreSQL when the suite runs on PostgreSQL)."""
     driver = tmp_path / "driver.py"
     driver.write_text(DRIVER, encoding="utf-8")
     archive = tmp_path / "fairpassage.backup"
@@ -328,6 +333,9 @@ def test_a_backup_killed_mid_way_leaves_no_archive(tmp_path: Path) -> None:
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "FAIRPASSAGE_VAR_DIR": str(tmp_path / "var"),
         "FAIRPASSAGE_ENV": "test",
+        "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
+        "FIELD_HASH_KEY": settings.FIELD_HASH_KEY,
+        "NAME_TO_KEEP": NAME,
     }
     command = [sys.executable, str(driver), str(archive)]
     with subprocess.Popen(
@@ -353,3 +361,9 @@ def test_a_backup_killed_mid_way_leaves_no_archive(tmp_path: Path) -> None:
     assert int(done.stdout.split()[-1]) > 3000
     assert archive.exists()
     assert not partial.exists()  # the next backup removed what the killed one left
+
+    empty_the_database(tmp_path)
+    restored = backup.backup_restore(path=archive)
+    assert restored.manifest["database"] == "sqlite"
+    assert AuditEvent.objects.filter(action="load.test").count() == 3000
+    assert Profile.objects.get(user__username="sqlite.user").display_name == NAME

@@ -66,6 +66,16 @@ STATEMENTS = (
 )
 
 
+def grievance_body() -> dict[str, Any]:
+    return {
+        "where_now": random.choice(("VN", "JP")),  # noqa: S311
+        "categories": ["fees_debt"],
+        "stage": "before_departure",
+        "statement": random.choice(STATEMENTS),  # noqa: S311
+        "contact": "",
+    }
+
+
 class SourceAddressAdapter(HTTPAdapter):
     """Connections from one chosen local address."""
 
@@ -120,13 +130,7 @@ class Visitor(HttpUser):
         self.new_address()  # a new person files each grievance
         self.client.post(
             "/api/grievances",
-            json={
-                "where_now": random.choice(("VN", "JP")),  # noqa: S311
-                "categories": ["fees_debt"],
-                "stage": "before_departure",
-                "statement": random.choice(STATEMENTS),  # noqa: S311
-                "contact": "",
-            },
+            json=grievance_body(),
             headers={"Idempotency-Key": secrets.token_urlsafe(24)},
             name="POST /api/grievances",
         )

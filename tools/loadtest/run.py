@@ -20,6 +20,7 @@ import argparse
 import contextlib
 import csv
 import datetime as dt
+import http.client
 import json
 import os
 import secrets
@@ -30,8 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
+import urllib.parse
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -181,17 +181,30 @@ def prepare(env: dict[str, str]) -> list[str]:
     return warnings
 
 
-def request(url: str, body: dict[str, Any] | None = None, timeout: float = 10) -> int:
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(  # noqa: S310 - our own loopback server
-        url, data=data, headers={"Content-Type": "application/json"} if data else {}
+def request(
+    url: str,
+    body: dict[str, Any] | None = None,
+    timeout: float = 10,
+    source: str = "127.0.0.1",
+    headers: dict[str, str] | None = None,
+) -> int:
+    """One request from the given loopback address; its status."""
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(
+        parts.hostname or "127.0.0.1", parts.port, timeout=timeout, source_address=(source, 0)
     )
+    data = json.dumps(body).encode() if body is not None else None
+    sent = dict(headers or {})
+    if data is not None:
+        sent["Content-Type"] = "application/json"
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as response:  # noqa: S310
-            response.read()
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        return int(error.code)
+        connection.request("POST" if data is not None else "GET", target, data, sent)
+        response = connection.getresponse()
+        response.read()
+        return int(response.status)
+    finally:
+        connection.close()
 
 
 class Gunicorn:
@@ -231,12 +244,19 @@ class Gunicorn:
             time.sleep(0.3)
         raise RunFailed("gunicorn did not answer within 60 s")
 
-    def warm_up(self, fee_check: dict[str, Any]) -> None:
-        """Each worker imports its modules and reads the law's parameters once."""
-        for _ in range(self.workers * 3):
-            request(f"{self.url}/vi/")
-            request(f"{self.url}/api/fee-checks", fee_check)
-            request(f"{self.url}/api/agencies?q=sao+mai")
+    def warm_up(self, fee_check: dict[str, Any], grievance: dict[str, Any]) -> None:
+        """Each worker imports its modules and reads its data files once, on every endpoint."""
+        for n in range(self.workers * 3):
+            source = f"127.0.200.{n + 1}"
+            request(f"{self.url}/vi/", source=source)
+            request(f"{self.url}/api/fee-checks", fee_check, source=source)
+            request(f"{self.url}/api/agencies?q=sao+mai", source=source)
+            request(
+                f"{self.url}/api/grievances",
+                grievance,
+                source=source,
+                headers={"Idempotency-Key": secrets.token_urlsafe(24)},
+            )
 
     def stop(self) -> None:
         if self.proc is None or self.proc.poll() is not None:
@@ -459,9 +479,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         server = Gunicorn(workdir, env, args.workers)
         server.start()
         sys.path.insert(0, str(Path(__file__).parent))
-        from locustfile import FEE_CHECK  # noqa: PLC0415 - the same input as the load
+        from locustfile import FEE_CHECK, grievance_body  # noqa: PLC0415 - as in the load
 
-        server.warm_up(FEE_CHECK)
+        server.warm_up(FEE_CHECK, grievance_body())
         run_locust(server.url, out, args.users, args.duration, args.max_requests, args.wait)
         shutil.copy(server.log, out / "gunicorn.log")
     except (RunFailed, subprocess.CalledProcessError, OSError) as error:
