@@ -17,7 +17,7 @@ MESSAGES_FILE = Path(__file__).resolve().parent / "messages.yaml"
 def _texts() -> dict[str, dict[str, dict[str, str]]]:
     raw = yaml.safe_load(MESSAGES_FILE.read_text(encoding="utf-8"))
     texts: dict[str, dict[str, dict[str, str]]] = {}
-    for section in ("reasons", "problems", "input_errors"):
+    for section in ("reasons", "problems", "method", "input_errors"):
         texts[section] = {key: dict(table) for key, table in raw[section].items()}
         for key, table in texts[section].items():
             missing = [lang for lang in LANGS if not table.get(lang)]
@@ -54,3 +54,14 @@ def input_error_text(key: str, lang: str, params: Mapping[str, Any]) -> str:
 def problem_text(key: str, lang: str, params: Mapping[str, Any]) -> str:
     """Why an import cannot use a row."""
     return _render("problems", key, lang, params)
+
+
+def method_notes(
+    lang: str, params: Mapping[str, Any], *, exclude_zero_cost: bool = False
+) -> dict[str, str]:
+    """Every choice behind the figures, in the reader's language."""
+    notes = {key: _render("method", key, lang, params) for key in _texts()["method"]}
+    if exclude_zero_cost:
+        notes["zero_cost"] = notes["zero_cost_excluded"]
+    del notes["zero_cost_excluded"]
+    return notes

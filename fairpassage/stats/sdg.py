@@ -8,20 +8,10 @@ from typing import Any
 import polars as pl
 
 from fairpassage.stats.estimators import estimate, figures, group_entry
-from fairpassage.stats.messages import reason_text
+from fairpassage.stats.messages import method_notes, reason_text
 from fairpassage.stats.prepare import RATIO, WEIGHT, Currency, Prepared, prepare
 
 DEFAULT_MIN_CELL = 5
-METHOD = {
-    "ratio": "r_i = cost_i / earnings_i (months of first-month earnings)",
-    "headline": "ratio_of_means = sum(w*cost) / sum(w*earnings)",
-    "quantiles": "smallest r whose cumulative weight reaches p of the total weight",
-    "ci95": (
-        "Taylor linearisation for ratio_of_means and mean_of_ratios; Woodruff for quantiles; "
-        "units independent, weights fixed, z = 1.96"
-    ),
-    "zero_cost": "kept as r = 0",
-}
 
 
 def indicator(
@@ -53,7 +43,14 @@ def indicator(
         row_offset=row_offset,
     )
     target = currency.target.upper() if currency else ""
-    return report(prepared, by=by, min_cell=min_cell, lang=lang, target=target)
+    return report(
+        prepared,
+        by=by,
+        min_cell=min_cell,
+        lang=lang,
+        target=target,
+        exclude_zero_cost=exclude_zero_cost,
+    )
 
 
 def report(
@@ -63,6 +60,7 @@ def report(
     min_cell: int,
     lang: str,
     target: str = "",
+    exclude_zero_cost: bool = False,
 ) -> dict[str, Any]:
     """The JSON report: overall, groups (small ones suppressed), excluded rows with reasons."""
     estimates = estimate(prepared.rows, by)
@@ -97,7 +95,7 @@ def report(
         "excluded_rows": excluded_rows,
         "min_cell": min_cell,
         "currency": target or None,
-        "method": METHOD,
+        "method": method_notes(lang, {"min_cell": min_cell}, exclude_zero_cost=exclude_zero_cost),
     }
 
 

@@ -265,3 +265,11 @@ def test_messages_in_every_language() -> None:
     texts = {lang: run(table, lang=lang)["excluded_rows"][0]["message"] for lang in ("vi", "ja")}
     assert "earnings_usd" in texts["vi"] and "thu nhập" in texts["vi"].lower()
     assert "収入" in texts["ja"]
+
+
+def test_the_method_note_states_the_choices() -> None:
+    kept = run(IN_WINDOW, lang="vi")["method"]
+    assert set(kept) == {"ratio", "headline", "quantiles", "ci95", "zero_cost", "suppression"}
+    assert "r = 0" in kept["zero_cost"] and "Woodruff" in kept["ci95"]
+    left_out = run(IN_WINDOW, exclude_zero_cost=True)["method"]["zero_cost"]
+    assert "left out" in left_out
