@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
@@ -15,6 +15,7 @@ from fairpassage.cases.api import router as cases_router
 from fairpassage.checks.api import router as checks_router
 from fairpassage.core.api import router as core_router
 from fairpassage.core.errors import ApplicationError, InvalidInput, NotAuthenticated, NotFound
+from fairpassage.core.schemas import ErrorOut
 from fairpassage.knowledge.api import router as knowledge_router
 from fairpassage.registry.api import router as registry_router
 from fairpassage.surveys.api import router as surveys_router
@@ -37,6 +38,22 @@ api.add_router("/", cases_router)
 api.add_router("/", surveys_router)
 api.add_router("/", knowledge_router)
 api.add_router("/", tracker_router)
+
+
+def _document_common_errors() -> None:
+    """Every operation can answer 422 (a parameter or body that does not parse) and 429 (rate
+    limits): say so in the schema once here rather than in every router."""
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                for status in (422, 429):
+                    if status not in operation.response_models:
+                        operation.response_models[status] = operation._create_response_model(
+                            ErrorOut
+                        )
+
+
+_document_common_errors()
 
 
 def _render(request: HttpRequest, error: ApplicationError) -> HttpResponse:
@@ -66,6 +83,11 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
     return _render(request, InvalidInput(message, field=field))
 
 
+@api.exception_handler(Http404)
+def http_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _render(request, NotFound())
+
+
 @api.exception_handler(AuthenticationError)
 def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return _render(request, NotAuthenticated())
@@ -73,6 +95,10 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError) -> Http
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:  # a body that is not JSON: the same 422 as any invalid field
+        return _render(
+            request, InvalidInput(_("The request body is not valid JSON."), field="body")
+        )
     error = ApplicationError(str(exc), code="http_error")
     error.status = exc.status_code
     return _render(request, error)
