@@ -1,0 +1,253 @@
+"""Loading an archive into an empty, migrated database in one transaction, and its files."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.color import no_style
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
+from django.utils.translation import gettext as _
+
+from fairpassage.core import crypto
+from fairpassage.core.backup.archive import (
+    BATCH,
+    SEEDED,
+    Archive,
+    ArchiveRefused,
+    Progress,
+    _columns,
+    _files_under,
+    applied_migrations,
+    backed_up_models,
+    file_roots,
+)
+from fairpassage.core.fields import EncryptedTextField
+from fairpassage.core.services import audit_record
+
+
+@dataclass
+class RestoreResult:
+    manifest: dict[str, Any]
+    rows: int = 0
+    files: int = 0
+    per_model: dict[str, int] = field(default_factory=dict)
+
+
+# --- restore ---------------------------------------------------------------------------------
+
+
+def _refuse_unless_ready(manifest: dict[str, Any], using: str) -> dict[str, type[models.Model]]:
+    current = applied_migrations(using)
+    if not current:
+        raise ArchiveRefused(
+            _("the database is not migrated: migrate it first (python manage.py migrate)")
+        )
+    if current != manifest["migrations"]:
+        apps_differing = sorted(
+            app
+            for app in set(current) | set(manifest["migrations"])
+            if current.get(app) != manifest["migrations"].get(app)
+        )
+        raise ArchiveRefused(
+            _(
+                "the database's migrations differ from the archive's for %(apps)s: restore "
+                "with the version that made the backup, then upgrade"
+            )
+            % {"apps": ", ".join(apps_differing)}
+        )
+    models_now = {m._meta.label_lower: m for m in backed_up_models()}
+    in_archive = {part["model"] for part in manifest["parts"]}
+    if set(models_now) != in_archive:
+        diff = sorted(set(models_now) ^ in_archive)
+        raise ArchiveRefused(
+            _("the archive's tables differ from this version's: %(tables)s")
+            % {"tables": ", ".join(diff)}
+        )
+    for part in manifest["parts"]:
+        columns = [f.attname for f in _columns(models_now[part["model"]])]
+        if columns != part["columns"]:
+            raise ArchiveRefused(
+                _("%(model)s: the archive's columns differ from this version's")
+                % {"model": part["model"]}
+            )
+    filled = [
+        _("%(table)s (%(rows)d rows)")
+        % {"table": label, "rows": model._base_manager.using(using).count()}
+        for label, model in models_now.items()
+        if label not in SEEDED and model._base_manager.using(using).exists()
+    ]
+    if filled:
+        raise ArchiveRefused(
+            _("the database is not empty: %(tables)s; restore only into a new, migrated database")
+            % {"tables": ", ".join(filled[:5]) + (" …" if len(filled) > 5 else "")}
+        )
+    for name, root in file_roots().items():
+        if _files_under(root):
+            raise ArchiveRefused(
+                _("the %(name)s folder %(dir)s is not empty") % {"name": name, "dir": root}
+            )
+    return models_now
+
+
+def _insert(
+    part: dict[str, Any], model: type[models.Model], rows: Iterator[list[Any]], using: str
+) -> int:
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    fields = _columns(model)
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from our own models
+        quote(model._meta.db_table),
+        ", ".join(quote(str(f.column)) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    checked: set[str] = set()
+    done = 0
+    batch: list[list[Any]] = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            values: list[Any] = []
+            for f, value in zip(fields, row, strict=True):
+                if isinstance(f, EncryptedTextField):
+                    if value and f.attname not in checked:
+                        _check_readable(part, f.attname, value)
+                        checked.add(f.attname)
+                    values.append(value)
+                elif value is None:
+                    values.append(None)
+                else:
+                    values.append(f.get_db_prep_save(f.to_python(value), connection))
+            batch.append(values)
+            done += 1
+            if len(batch) >= BATCH:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+    if done != int(part["rows"]):
+        raise ArchiveRefused(
+            _("%(part)s holds %(rows)d rows, the manifest says %(expected)s")
+            % {"part": part["name"], "rows": done, "expected": part["rows"]}
+        )
+    return done
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def _check_readable(part: dict[str, Any], column: str, token: str) -> None:
+    try:
+        crypto.decrypt(token)
+    except ImproperlyConfigured as exc:
+        raise ArchiveRefused(
+            _(
+                "%(model)s.%(column)s cannot be decrypted with FIELD_ENCRYPTION_KEYS: "
+                "configure the keys the backup was made with"
+            )
+            % {"model": part["model"], "column": column}
+        ) from exc
+
+
+def _stage_files(archive: Archive) -> dict[str, Path]:
+    """Extract the archive's files next to their final folders; ``{root name: staging dir}``."""
+    roots = file_roots()
+    staging: dict[str, Path] = {}
+    try:
+        for item in archive.manifest["files"]:
+            root = roots.get(item["root"])
+            if root is None:
+                raise ArchiveRefused(
+                    _("this version has no file store named %(name)r") % {"name": item["root"]}
+                )
+            if item["root"] not in staging:
+                root.parent.mkdir(parents=True, exist_ok=True)
+                staging[item["root"]] = Path(
+                    tempfile.mkdtemp(prefix=f".{root.name}.restore-", dir=root.parent)
+                )
+            target = staging[item["root"]] / item["path"]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with target.open("wb") as out:
+                shutil.copyfileobj(archive.file_bytes(item), out)
+    except BaseException:
+        for directory in staging.values():
+            shutil.rmtree(directory, ignore_errors=True)
+        raise
+    return staging
+
+
+def _place_files(staging: dict[str, Path]) -> None:
+    roots = file_roots()
+    for name, directory in staging.items():
+        root = roots[name]
+        if root.exists():
+            root.rmdir()  # checked empty before the restore began
+        directory.replace(root)
+
+
+def backup_restore(
+    *, path: Path, using: str = DEFAULT_DB_ALIAS, progress: Progress | None = None
+) -> RestoreResult:
+    """Load an archive into an empty, migrated database (one transaction) and its files."""
+    from django.contrib.contenttypes.models import ContentType  # noqa: PLC0415
+
+    with Archive(path) as archive:
+        manifest = archive.manifest
+        models_now = _refuse_unless_ready(manifest, using)
+        result = RestoreResult(manifest=manifest)
+        staging = _stage_files(archive)
+        try:
+            connection = connections[using]
+            with transaction.atomic(using=using):
+                with connection.cursor() as cursor:
+                    for label in SEEDED:
+                        table = connection.ops.quote_name(models_now[label]._meta.db_table)
+                        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - our own table
+                for part in manifest["parts"]:
+                    model = models_now[part["model"]]
+                    try:
+                        done = _insert(part, model, archive.rows(part), using)
+                    except DatabaseError as exc:
+                        raise ArchiveRefused(
+                            _("%(model)s: a row cannot be stored in this database: %(error)s")
+                            % {"model": part["model"], "error": _first_line(exc)}
+                        ) from exc
+                    result.per_model[part["model"]] = done
+                    result.rows += done
+                    if progress is not None:
+                        progress(part["model"], done)
+                statements = connection.ops.sequence_reset_sql(
+                    no_style(), list(models_now.values())
+                )
+                if statements:
+                    with connection.cursor() as cursor:
+                        for statement in statements:
+                            cursor.execute(statement)
+                audit_record(
+                    actor=None,
+                    action="backup.restore",
+                    data={
+                        "file": Path(path).name,
+                        "created_at": manifest["created_at"],
+                        "rows": result.rows,
+                    },
+                )
+        except DatabaseError as exc:  # a deferred constraint checked at commit
+            for directory in staging.values():
+                shutil.rmtree(directory, ignore_errors=True)
+            raise ArchiveRefused(
+                _("the archive's rows are inconsistent: %(error)s") % {"error": _first_line(exc)}
+            ) from exc
+        except BaseException:
+            for directory in staging.values():
+                shutil.rmtree(directory, ignore_errors=True)
+            raise
+        _place_files(staging)
+        result.files = len(manifest["files"])
+    ContentType.objects.clear_cache()
+    return result
