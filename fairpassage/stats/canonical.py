@@ -38,7 +38,9 @@ RESPONDENT_FIELDS: dict[str, str] = {
     "earnings_currency": "choice:currency",
     "current_debt": "number",
     "debt_currency": "choice:currency",
+    "weight": "number",  # the survey weight, when the sample design gives one
 }
+NOT_ASKED = ("respondent_id", "weight")  # fields the questionnaire itself does not ask
 ITEM_FIELDS: dict[str, str] = {
     "item": "choice:cost_category",
     "paid_to": "choice:payee",

@@ -6,6 +6,7 @@ Groups with fewer than ``min_cell`` people are suppressed: their figures are not
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -31,6 +32,13 @@ def _number(name: str, schema: pl.Schema) -> pl.Expr:
     if schema[name] == pl.String:
         return column.str.strip_chars().cast(pl.Float64, strict=False)
     return column.cast(pl.Float64, strict=False)
+
+
+def _clean(value: Any) -> Any:
+    """Rounded floats; no answer at all (0/0) is null, never NaN."""
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else round(value, DIGITS)
+    return value
 
 
 def _weighted_mean(value: pl.Expr, weight: pl.Expr) -> pl.Expr:
@@ -69,11 +77,7 @@ def describe(
         out: dict[str, Any] = {"by": {col: row[col] for col in cols}} if cols else {}
         if row["n"] < min_cell:
             return {**out, "suppressed": True}
-        figures = {
-            key: (round(value, DIGITS) if isinstance(value, float) else value)
-            for key, value in row.items()
-            if key not in cols
-        }
+        figures = {key: _clean(value) for key, value in row.items() if key not in cols}
         return {**out, "suppressed": False, **figures}
 
     overall = entry(frame.select(aggs).row(0, named=True), ())

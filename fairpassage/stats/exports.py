@@ -219,6 +219,7 @@ class ColumnMapping:
     columns: dict[str, str] = field(default_factory=dict)  # canonical field -> source column
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> {source: ours}
     costs: list[CostColumn] = field(default_factory=list)
+    constants: dict[str, str] = field(default_factory=dict)  # field -> one value for every row
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -226,6 +227,7 @@ class ColumnMapping:
             "columns": dict(self.columns),
             "values": {key: dict(value) for key, value in self.values.items()},
             "costs": [cost.__dict__.copy() for cost in self.costs],
+            "constants": dict(self.constants),
         }
 
     @classmethod
@@ -235,6 +237,7 @@ class ColumnMapping:
             columns={str(k): str(v) for k, v in dict(data.get("columns", {})).items()},
             values={str(k): dict(v) for k, v in dict(data.get("values", {})).items()},
             costs=[CostColumn(**cost) for cost in data.get("costs", [])],
+            constants={str(k): str(v) for k, v in dict(data.get("constants", {})).items()},
         )
 
     def source_columns(self) -> list[str]:
@@ -250,7 +253,9 @@ def read_mapped(frame: pl.DataFrame, mapping: ColumnMapping, source: str) -> Can
         for column in dict.fromkeys(mapping.source_columns())
         if column not in frame.columns
     ]
-    unknown = [name for name in mapping.columns if name not in RESPONDENT_FIELDS]
+    unknown = [
+        name for name in [*mapping.columns, *mapping.constants] if name not in RESPONDENT_FIELDS
+    ]
     problems += [Problem(source, 1, name, "unknown_field", {"field": name}) for name in unknown]
     if problems:
         return _failed(problems)
@@ -261,7 +266,8 @@ def read_mapped(frame: pl.DataFrame, mapping: ColumnMapping, source: str) -> Can
 
     people, items = [], []
     for number, record in enumerate(frame.iter_rows(named=True), start=2):
-        values = {name: translated(name, record.get(col)) for name, col in mapping.columns.items()}
+        values: dict[str, str | None] = dict(mapping.constants)
+        values |= {name: translated(name, record.get(col)) for name, col in mapping.columns.items()}
         rid = (record.get(mapping.id_column) or "").strip() or None
         values["respondent_id"] = rid
         columns = {**mapping.columns, "respondent_id": mapping.id_column}

@@ -311,8 +311,14 @@ def result_compute(
         rates=survey.rates,
     )
     columns = sorted({col for cols in by for col in cols})
+    weighted = table["weight"].is_not_null().any()
     prepared = prepare(
-        table, cost="cost_total", earnings="first_month_earnings", by=columns, currency=currency
+        table,
+        cost="cost_total",
+        earnings="first_month_earnings",
+        weight="weight" if weighted else None,
+        by=columns,
+        currency=currency,
     )
     indicator = report(prepared, by=by, min_cell=survey.min_cell, lang=lang, target=survey.currency)
     descriptive = describe(
@@ -320,6 +326,7 @@ def result_compute(
         pre_departure_cost="cost_before_departure",
         borrowed="borrowed",
         debt="current_debt_converted",
+        weight="weight" if weighted else None,
         by=by,
         min_cell=survey.min_cell,
     )
@@ -335,6 +342,7 @@ def result_compute(
             "min_cell": survey.min_cell,
             "cost": "sum of the cost items paid by the worker, converted to the survey currency",
             "earnings": "first month's earnings in Japan, converted to the survey currency",
+            "weighted": bool(weighted),
         },
         report=indicator,
         descriptive=descriptive,

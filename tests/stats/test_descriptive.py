@@ -89,3 +89,9 @@ def test_records_from_resolved_cases_become_the_canonical_table() -> None:
     assert good.ok and good.items.height == 2
     table = indicator_table(good.respondents, good.items, target="VND")
     assert table["cost_total"].to_list() == [128000000.0]
+
+
+def test_a_question_nobody_answered_is_null() -> None:
+    table = pl.DataFrame({"pre": ["1"], "borrowed": [None], "debt": [None]})
+    result = describe(table, pre_departure_cost="pre", borrowed="borrowed", debt="debt", min_cell=1)
+    assert result["overall"]["share_borrowed"] is None and result["overall"]["mean_debt"] is None

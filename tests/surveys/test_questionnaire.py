@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 from pyxform.xls2xform import convert  # type: ignore[import-untyped]
 
-from fairpassage.stats.canonical import ITEM_FIELDS, RESPONDENT_FIELDS
+from fairpassage.stats.canonical import ITEM_FIELDS, NOT_ASKED, RESPONDENT_FIELDS
 from fairpassage.stats.questionnaire import COST_REPEAT, FORM_ID, write_xlsform, xlsform_sheets
 from fairpassage.stats.xlsform import load_form
 from tests.surveys.exports import FORM
@@ -26,7 +26,7 @@ def test_it_asks_everything_the_canonical_table_needs() -> None:
     form = load_form(FORM)
     main = {f.name for f in form.fields if f.repeat is None}
     repeat = {f.name for f in form.fields if f.repeat == COST_REPEAT}
-    assert set(RESPONDENT_FIELDS) - {"respondent_id"} <= main
+    assert set(RESPONDENT_FIELDS) - set(NOT_ASKED) <= main
     assert set(ITEM_FIELDS) == repeat
     costs = {option["name"] for option in form.choices["cost_category"]}
     assert {"service_fee", "brokerage", "deposit", "travel", "bribe"} <= costs

@@ -77,3 +77,32 @@ def test_rates_and_breakdowns_are_checked() -> None:
     assert services.parse_breakdowns("sex, sex+programme") == [["sex"], ["sex", "programme"]]
     with pytest.raises(InvalidInput):
         services.parse_breakdowns("name")
+
+
+def test_survey_weights_from_a_mapped_questionnaire(analyst: User, survey: Survey) -> None:
+    mapping = services.mapping_save(
+        actor=analyst,
+        organisation=survey.organisation,
+        name="weighted",
+        mapping={
+            "id_column": "id",
+            "columns": {"sex": "sex", "first_month_earnings": "pay", "weight": "w"},
+            "costs": [{"column": "fee", "item": "service_fee", "currency": "JPY"}],
+            "constants": {"earnings_currency": "JPY"},
+        },
+    )
+    data = b"id,sex,pay,fee,w\na,female,100,300,3\nb,male,100,100,1\n"
+    record = services.import_start(
+        actor=analyst,
+        survey=survey,
+        files={"w.csv": data},
+        fmt="mapped",
+        mapping=mapping,
+        background=False,
+    )
+    services.import_process(pk=record.pk)
+    result = survey.results.get()
+    assert result.parameters["weighted"] is True
+    # (3*300 + 1*100) / (3*100 + 1*100)
+    assert result.report["overall"]["ratio_of_means"] == 2.5
+    assert result.report["overall"]["sum_weights"] == 4.0
