@@ -133,16 +133,32 @@ def score_name(query: NormalisedName, name: NormalisedName) -> tuple[float, str]
     if qc == nc:
         return 1.0 - penalty, EXACT_NAME
     if sorted(query.tokens) == sorted(name.tokens):
-        return 0.95 - penalty, WORD_ORDER
+        # Words moved, not changed: keeping more of the query's word pairs ranks higher
+        # ("Lam Sơn Nhân lực" is nearer "Nhân lực Lam Sơn" than "Nhân lực Sơn Lam").
+        pairs = set(pairwise(query.tokens))
+        kept = len(pairs & set(pairwise(name.tokens))) / len(pairs) if pairs else 1.0
+        return 0.93 + 0.02 * kept - penalty, WORD_ORDER
     best, reason = 0.0, ""
 
-    # Token set with typo-tolerant tokens: how much of the query the name covers.
+    # Token set with typo-tolerant tokens: how much of the query the name covers, each name
+    # token used once (exact matches first, then the closest remaining token).
+    remaining = list(name.tokens)
     total = 0.0
-    all_exact = True
+    pending = []
     for qt in query.tokens:
-        sim = max(_token_similarity(qt, nt) for nt in name.tokens)
-        all_exact = all_exact and sim == 1.0
-        total += sim
+        if qt in remaining:
+            remaining.remove(qt)
+            total += 1.0
+        else:
+            pending.append(qt)
+    all_exact = not pending
+    for qt in pending:
+        sims = [_token_similarity(qt, nt) for nt in remaining]
+        if sims:
+            sim = max(sims)
+            if sim > 0.0:
+                del remaining[sims.index(sim)]
+            total += sim
     coverage = total / len(query.tokens)
     precision = min(1.0, total / len(name.tokens))
     token_score = coverage * (0.78 + 0.15 * precision)

@@ -83,6 +83,7 @@ _LATIN_FORMS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("htx",): (COOP_VN,),
 }
 _LATIN_MAX = max(len(k) for k in _LATIN_FORMS)
+_LATIN_FIRST = frozenset(k[0] for k in _LATIN_FORMS)
 
 #: Japanese legal forms as they appear after folding (kanji are unchanged by folding).
 _JA_FORMS: tuple[str, ...] = tuple(
@@ -148,6 +149,10 @@ _JA_FORM_RE = re.compile(
 )
 _SPACES = re.compile(r"\s+")
 _DIGITS_OR_NOT = re.compile(r"\d+|\D+")
+#: Not a letter or digit (``\W`` is exactly ``not str.isalnum()``, plus the underscore).
+_NOT_ALNUM = re.compile(r"[\W_]+")
+_COMBINING = dict.fromkeys(range(0x0300, 0x0370))
+_HIRAGANA_TO_KATAKANA = {code: code + 0x60 for code in range(0x3041, 0x3097)}
 
 
 def strip_diacritics(text: str) -> str:
@@ -155,17 +160,20 @@ def strip_diacritics(text: str) -> str:
 
     Japanese voicing marks (dakuten) are kept: ``ガ`` stays ``ガ``.
     """
-    decomposed = unicodedata.normalize("NFD", text)
-    kept = "".join(ch for ch in decomposed if not 0x0300 <= ord(ch) <= 0x036F)
+    if text.isascii():
+        return text
+    kept = unicodedata.normalize("NFD", text).translate(_COMBINING)
     return unicodedata.normalize("NFC", kept).replace("đ", "d").replace("Đ", "D")
 
 
 def fold_kana(text: str) -> str:
     """Fold hiragana to katakana (one form for both scripts)."""
-    return "".join(chr(ord(ch) + 0x60) if 0x3041 <= ord(ch) <= 0x3096 else ch for ch in text)
+    return text.translate(_HIRAGANA_TO_KATAKANA)
 
 
 def _fold_once(text: str) -> str:
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKC", text).casefold()
     text = unicodedata.normalize("NFKC", strip_diacritics(text))
     return fold_kana(text)
@@ -182,8 +190,7 @@ def _fold_chars(text: str) -> str:
 
 
 def _collapse(text: str) -> str:
-    cleaned = "".join(ch if ch.isalnum() else " " for ch in text)
-    return _SPACES.sub(" ", cleaned).strip()
+    return _NOT_ALNUM.sub(" ", text).strip()
 
 
 def fold(text: str) -> str:
@@ -256,6 +263,10 @@ def _remove_latin_forms(tokens: list[str], forms: set[str]) -> list[str]:
         out: list[str] = []
         i = 0
         while i < len(tokens):
+            if tokens[i] not in _LATIN_FIRST:
+                out.append(tokens[i])
+                i += 1
+                continue
             for size in range(min(_LATIN_MAX, len(tokens) - i), 0, -1):
                 canon = _LATIN_FORMS.get(tuple(tokens[i : i + size]))
                 if canon is not None:

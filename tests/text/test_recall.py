@@ -1,0 +1,56 @@
+"""The issue's recall test: 600 Vietnamese and 600 Japanese invented organisations, each looked
+for by its deformations over the whole corpus; the right one must come first."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+
+from fairpassage.text.match import Index
+from fairpassage.text.normalise import normalise_name
+from tests.text.corpus import generate
+from tests.text.deformations import JP_KINDS, VN_KINDS, deformations
+
+ORGANISATIONS = generate(vn=600, jp=600)
+KEYS = [normalise_name(o.core).compact for o in ORGANISATIONS]
+
+
+@pytest.fixture(scope="module")
+def index() -> Index:
+    return Index.build(o.candidate() for o in ORGANISATIONS)
+
+
+def test_corpus_is_deterministic_and_distinct() -> None:
+    assert generate(vn=600, jp=600) == ORGANISATIONS
+    assert sum(o.country == "VN" for o in ORGANISATIONS) == 600
+    names = {normalise_name(o.name) for o in ORGANISATIONS}
+    assert len(names) == len(ORGANISATIONS)
+    assert len(set(KEYS)) == len(KEYS)
+    assert len({o.licence for o in ORGANISATIONS}) == len(ORGANISATIONS)
+    assert any(
+        "㈱" in q or "(株)" in q for o in ORGANISATIONS for q in deformations(o, KEYS).values()
+    )
+
+
+def test_recall_at_one_per_deformation(index: Index) -> None:
+    hits: dict[tuple[str, str], list[bool]] = defaultdict(list)
+    misses = []
+    for org in ORGANISATIONS:
+        kinds = VN_KINDS if org.country == "VN" else JP_KINDS
+        queries = deformations(org, KEYS)
+        assert set(queries) == set(kinds)
+        for kind, query in queries.items():
+            results = index.search(query, limit=1)
+            found = bool(results) and results[0].id == org.id
+            hits[(org.country, kind)].append(found)
+            if not found:
+                misses.append((kind, query, org.name, results[:1]))
+    total = [h for values in hits.values() for h in values]
+    print(f"\nrecall@1 over {len(ORGANISATIONS)} organisations, {len(total)} queries")
+    for (country, kind), values in sorted(hits.items()):
+        print(f"  {country} {kind:<14} {sum(values) / len(values):.4f}  ({len(values)})")
+    overall = sum(total) / len(total)
+    print(f"  overall            {overall:.4f}")
+    assert len(total) >= 1000 * 5
+    assert overall >= 0.99, misses[:20]
