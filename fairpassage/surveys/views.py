@@ -18,6 +18,8 @@ from fairpassage.surveys.forms import MappingForm, SurveyForm, UploadForm
 from fairpassage.surveys.models import ImportStatus
 from fairpassage.web.pdf import render_pdf
 
+REPORT_CSS = Path(__file__).resolve().parent / "static" / "surveys" / "report.css"
+
 
 def _user(request: HttpRequest) -> User:
     user = request.user
@@ -172,6 +174,7 @@ def result_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         context = _detail_context(
             survey, UploadForm(mappings=selectors.mappings_for(organisation=survey.organisation))
         )
+        context["report_css"] = REPORT_CSS.as_uri()
         response = HttpResponse(
             render_pdf("surveys/report.html", context), content_type="application/pdf"
         )

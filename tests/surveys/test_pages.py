@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from pypdf import PdfReader
 
 from fairpassage.core.models import Organisation, User
 from fairpassage.surveys import services
@@ -152,6 +153,9 @@ def test_downloads_hold_aggregates_only(client: Client, analyst: User, survey: S
     assert book.sheetnames == ["sdg_10_7_1", "descriptive"]
     pdf = client.get(f"/en/surveys/{survey.pk}/results.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    page = PdfReader(io.BytesIO(pdf.content)).pages[0]
+    assert round(float(page.mediabox.width)) == 595  # A4 from the report's stylesheet
+    assert "Returnees 2026" in page.extract_text()
     assert client.get(f"/en/surveys/{survey.pk}/results.doc").status_code == 404
 
 
