@@ -61,13 +61,13 @@ PARTIAL = "partial"
 #: Score lost when the query names a legal form the record does not have.
 LEGAL_FORM_PENALTY = 0.03
 #: How many n-gram-shortlisted names are scored in full (at most; several scorers pick them).
-SHORTLIST = 90
+SHORTLIST = 45
 #: Posting entries read per query before the commonest n-grams are skipped.
 GRAM_BUDGET = 4_000
 #: The rarest n-grams always read, whatever the budget.
 MIN_GRAMS = 1
 #: Candidates (by shared n-grams) passed to the compiled scorers.
-PRESELECT = 300
+PRESELECT = 200
 #: Names taken from one exact-key table at most (a very common key says little).
 KEY_CAP = 200
 #: Scores found through a romaji-to-kana rewriting of the query are scaled by this.

@@ -173,3 +173,44 @@ def test_unrelated_candidates_never_change_exact_top(
     random.Random(len(unrelated)).shuffle(mixed)
     assert bigger.search(query)[0].id == target.id
     assert Index.build(mixed).search(query)[0].id == target.id
+
+
+def test_moved_words_keep_their_pairs() -> None:
+    candidates = [
+        Candidate("a", ("Công ty Cổ phần Nhân lực Sơn Lam",)),
+        Candidate("b", ("Công ty TNHH MTV Nhân lực Lam Sơn",)),
+    ]
+    results = rank("Lam Sơn Nhân lực", candidates)
+    assert [m.id for m in results] == ["b", "a"]
+    assert {m.reason for m in results} == {"word_order"}
+
+
+def test_each_name_word_is_matched_once() -> None:
+    candidates = [
+        Candidate("a", ("Công ty TNHH Nhân lực Đông Á",)),
+        Candidate("b", ("Công ty TNHH Nhân lực Đông Dương",)),
+    ]
+    # a typo turned "Dương" into "Dơng", which folds to a second "dong"
+    assert rank("Công ty TNHH Nhân lực Đông Dơng", candidates)[0].id == "b"
+
+
+def test_add_after_search_is_searchable() -> None:
+    index = Index.build([Candidate("a", ("Công ty TNHH Hoa Sen",))])
+    assert index.search("hoa sen")[0].id == "a"
+    index.add(Candidate("b", ("Công ty TNHH Hoa Mai",), ("77/LĐTBXH-GP",)))
+    assert index.search("hoa mai")[0].id == "b"
+    assert index.search("77 LDTBXH GP")[0].id == "b"
+    assert len(index) == 2
+
+
+def test_common_words_do_not_flood_the_shortlist() -> None:
+    # 3,000 names sharing every word but one; the distinctive word still decides.
+    words = ["Sao", "Mai", "Hoa", "Sen", "Kim", "Long", "Phúc", "Lộc"]
+    filler = [
+        Candidate(f"F{i:04d}", (f"Công ty TNHH Nhân lực {words[i % 8]} {words[i // 8 % 8]} {i}",))
+        for i in range(3000)
+    ]
+    target = Candidate("T", ("Công ty TNHH Nhân lực Sao Mai Thăng Long",))
+    index = Index.build([*filler, target])
+    assert index.search("nhan luc sao mai thang long")[0].id == "T"
+    assert index.search("Nhân lực Sao Mai Thăng Lng")[0].id == "T"
