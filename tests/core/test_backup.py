@@ -15,12 +15,14 @@ import subprocess
 import sys
 import tarfile
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from fairpassage.cases import people, services, storage
@@ -44,8 +46,10 @@ SECRETS = (NAME, STAFF_NAME, PASSPORT, "912 345 678", "912345678", STATEMENT, "a
 
 
 @pytest.fixture(autouse=True)
-def _private_files(settings: SettingsWrapper, tmp_path: Path) -> None:
+def _private_files(settings: SettingsWrapper, tmp_path: Path) -> Iterator[None]:
     settings.CASES_ATTACHMENT_DIR = tmp_path / "attachments"
+    with translation.override("en"):  # the refusals are matched in English
+        yield
 
 
 def populate() -> dict[str, Any]:
