@@ -6,8 +6,9 @@ score in ``0..1`` and the reason for it. Candidates are shortlisted in three ste
 over 100,000 records stays within a few milliseconds:
 
 1. exact-key tables: licence number, normalised name, sorted tokens, initials;
-2. a character n-gram inverted index (trigrams of Latin names, bigrams of Japanese ones), read
-   from its rarest posting lists up to a fixed budget, gives a few hundred candidates;
+2. an inverted index of n-grams (character trigrams and word pairs of Latin names, character
+   bigrams and trigrams of Japanese ones), read from its rarest posting lists up to a fixed
+   budget of entries, gives a few hundred candidates;
 3. compiled similarity scorers (rapidfuzz) keep the best of those by whole-string, partial and
    token-set similarity.
 
@@ -292,10 +293,16 @@ class Index:
         self._cores.append(name.core)
         self._by_compact.setdefault(name.compact, []).append(ref)
         self._by_sorted.setdefault(tuple(sorted(name.tokens)), []).append(ref)
-        for key in _initials_keys(name):
-            self._by_initials.setdefault(key, []).append(ref)
-        for gram in _grams(name):
-            self._by_gram.setdefault(gram, []).append(ref)
+        for table, keys in (
+            (self._by_initials, _initials_keys(name)),
+            (self._by_gram, _grams(name)),
+        ):
+            for key in keys:
+                refs = table.get(key)
+                if refs is None:
+                    table[key] = [ref]
+                else:
+                    refs.append(ref)
 
     def _prepare(self) -> None:
         """Order every posting list shortest name first: among names sharing as many n-grams

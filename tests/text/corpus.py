@@ -14,10 +14,14 @@ deformation has one right answer.
 
 from __future__ import annotations
 
+import csv
 import random
 import unicodedata
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -172,6 +176,15 @@ class Organisation:
     def name(self) -> str:
         sep = " " if self.country == "VN" else ""
         return f"{self.form}{sep}{self.core}" if self.form_first else f"{self.core}{sep}{self.form}"
+
+    @property
+    def kind(self) -> str:
+        """The organisation kind as in ``core`` (sending agency, supervising or support)."""
+        if self.country == "VN":
+            return "sending_agency"
+        if self.licence.startswith("許"):
+            return "supervising_organisation"
+        return "registered_support_organisation"
 
     def candidate(self) -> Candidate:
         names = (self.name, self.english) if self.english else (self.name,)
@@ -335,3 +348,36 @@ def half_width(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+CSV_HEADER = [
+    "name",
+    "country",
+    "kind",
+    "licence_number",
+    "licence_status",
+    "licence_issued_on",
+    "licence_expires_on",
+    "address",
+    "phone",
+    "website",
+]
+
+
+def write_csv(path: Path, organisations: Iterable[Organisation]) -> int:
+    """Write ``organisations`` in the generic import format (all licences active, issued on a
+    date derived from the id, valid five years; no address, phone or website). Returns rows."""
+    rows = 0
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CSV_HEADER)
+        for org in organisations:
+            seed = zlib.crc32(org.id.encode())
+            issued = date(2017 + seed % 7, 1 + seed % 12, 1 + seed % 28)
+            expires = issued.replace(year=issued.year + 5)
+            dates = [issued.isoformat(), expires.isoformat()]
+            writer.writerow(
+                [org.name, org.country, org.kind, org.licence, "active", *dates, "", "", ""]
+            )
+            rows += 1
+    return rows

@@ -3,13 +3,15 @@ for by its deformations over the whole corpus; the right one must come first."""
 
 from __future__ import annotations
 
+import csv
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 
 from fairpassage.text.match import Index
 from fairpassage.text.normalise import normalise_name
-from tests.text.corpus import generate
+from tests.text.corpus import CSV_HEADER, generate, write_csv
 from tests.text.deformations import JP_KINDS, VN_KINDS, deformations
 
 ORGANISATIONS = generate(vn=600, jp=600)
@@ -54,3 +56,18 @@ def test_recall_at_one_per_deformation(index: Index) -> None:
     print(f"  overall            {overall:.4f}")
     assert len(total) >= 1000 * 5
     assert overall >= 0.99, misses[:20]
+
+
+def test_corpus_as_an_import_file(tmp_path: Path) -> None:
+    path = tmp_path / "agencies.csv"
+    assert write_csv(path, ORGANISATIONS) == 1200
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == CSV_HEADER
+    assert {r["kind"] for r in rows} == {
+        "sending_agency",
+        "supervising_organisation",
+        "registered_support_organisation",
+    }
+    assert [r["name"] for r in rows] == [o.name for o in ORGANISATIONS]
+    assert all(r["licence_issued_on"] < r["licence_expires_on"] for r in rows)
