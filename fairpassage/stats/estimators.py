@@ -114,7 +114,7 @@ class Estimates:
 def estimate(rows: pl.DataFrame, breakdowns: Sequence[Sequence[str]] = ()) -> Estimates:
     """Figures for all rows and for each breakdown (a tuple of columns crossed together).
 
-    The rows are sorted by r once; splitting them into groups keeps that order within each group.
+    The rows are sorted by r once; gathering each group's rows keeps that order within it.
     """
     keys = sorted({name for cols in breakdowns for name in cols})
     # Text keys travel as categoricals: the sort and the split then move small integer codes.
@@ -125,13 +125,14 @@ def estimate(rows: pl.DataFrame, breakdowns: Sequence[Sequence[str]] = ()) -> Es
         .sort(RATIO)
     )
 
+    numbers = ordered.select(RATIO, WEIGHT, COST, EARNINGS)
+
     def breakdown(cols: Sequence[str]) -> tuple[tuple[str, ...], list[dict[str, Any]]]:
-        parts = ordered.partition_by(
-            list(cols), as_dict=True, maintain_order=True, include_key=False
-        )
+        # each group's row numbers, in the frame's order (so still sorted by r)
+        groups = ordered.select(*cols).with_row_index("_i").group_by(list(cols)).agg(pl.col("_i"))
         entries = [
-            {**dict(zip(cols, values, strict=True)), **group_figures(part)}
-            for values, part in parts.items()
+            {**dict(zip(cols, values, strict=True)), **group_figures(numbers[rows])}
+            for values, rows in zip(groups.select(*cols).rows(), groups["_i"], strict=True)
         ]
         entries.sort(key=lambda entry: tuple(_sort_key(entry[col]) for col in cols))
         return tuple(cols), entries
