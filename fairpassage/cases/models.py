@@ -316,20 +316,3 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"certificate {self.pk}"
-
-
-class RateBucket(models.Model):
-    """Requests counted per keyed hash of the client address and window."""
-
-    scope = models.CharField(max_length=30)
-    key_hash = models.CharField(max_length=64)
-    window = models.BigIntegerField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints: ClassVar = [
-            models.UniqueConstraint(fields=["scope", "key_hash", "window"], name="one_bucket")
-        ]
-
-    def __str__(self) -> str:
-        return f"ratebucket {self.pk}"

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from fairpassage import __version__
-from fairpassage.cli import cases, checks, core, knowledge, mfa, registry, surveys, tracker
+from fairpassage.cli import backup, cases, checks, core, knowledge, mfa, registry, surveys, tracker
 from fairpassage.cli.base import EXIT_BAD_INPUT, LANGUAGES, CommandError, Handler, default_language
 from fairpassage.core.errors import ApplicationError
 
@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     core.register(commands)
+    backup.register(commands)
     checks.register(commands)
     registry.register(commands)
     cases.register(commands)

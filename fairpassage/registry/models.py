@@ -207,7 +207,7 @@ class HelpEntry(models.Model):
     website = models.URLField(_("website"), blank=True)
     address = models.TextField(_("address"), blank=True)
     languages = models.JSONField(default=list, blank=True)
-    source_url = models.URLField(_("source"))
+    source_url = models.URLField(_("source"), max_length=500)
     source_title = models.CharField(max_length=300, blank=True)
     verified_on = models.DateField(_("last verified"))
     confidence = models.CharField(max_length=20)

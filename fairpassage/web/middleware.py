@@ -37,7 +37,7 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 
 
 class SecurityHeadersMiddleware:
-    """Content-Security-Policy and Permissions-Policy on every response."""
+    """Content-Security-Policy and Permissions-Policy on every response; no-store for staff."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -49,4 +49,7 @@ class SecurityHeadersMiddleware:
             "Content-Security-Policy", ADMIN_POLICY if admin else CONTENT_SECURITY_POLICY
         )
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:  # staff pages never stay in a cache
+            response.headers["Cache-Control"] = "no-store, private"
         return response

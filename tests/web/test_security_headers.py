@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from tests.factories import UserFactory
+
 ROOT = Path(__file__).resolve().parents[2] / "fairpassage"
 #: Rendered to PDF on the server, never served to a browser.
 PDF_TEMPLATES = {"letter.html", "_leaflet_style.html", "leaflet.html"}
@@ -35,3 +37,10 @@ def test_no_template_has_inline_script_style_or_handlers() -> None:
         if INLINE_SCRIPT.search(text) or INLINE_STYLE.search(text):
             offenders.append(str(template.relative_to(ROOT)))
     assert offenders == []
+
+
+@pytest.mark.django_db
+def test_signed_in_pages_are_never_cached(client: Client) -> None:
+    assert "no-store" not in client.get("/vi/").headers.get("Cache-Control", "")
+    client.force_login(UserFactory.create())
+    assert client.get("/vi/").headers["Cache-Control"] == "no-store, private"
