@@ -71,6 +71,8 @@ MIN_GRAMS = 1
 PRESELECT = 200
 #: Names taken from one exact-key table at most (a very common key says little).
 KEY_CAP = 200
+#: Characters of a query looked at (a pasted name is shorter; a longer text costs more).
+MAX_QUERY = 300
 #: Scores found through a romaji-to-kana rewriting of the query are scaled by this.
 ROMAJI_FACTOR = 0.98
 
@@ -365,6 +367,7 @@ class Index:
     def search(self, query: str, limit: int = 10, min_score: float = 0.5) -> list[Match]:
         """Rank candidates for ``query``; best first, ties broken by candidate id."""
         self._prepare()
+        query = query[:MAX_QUERY]
         best: dict[int, Match] = {}
         if any(c.isdigit() for c in query):
             for position, number in self._by_licence.get(licence_key(query), ()):

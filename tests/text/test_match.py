@@ -214,3 +214,8 @@ def test_common_words_do_not_flood_the_shortlist() -> None:
     index = Index.build([*filler, target])
     assert index.search("nhan luc sao mai thang long")[0].id == "T"
     assert index.search("Nhân lực Sao Mai Thăng Lng")[0].id == "T"
+
+
+def test_long_queries_are_cut() -> None:
+    top = INDEX.search("Nhan luc Viet Nhat JSC".ljust(300) + " zzz qqq" * 500)[0]
+    assert (top.id, top.score, top.reason) == ("VN001", 1.0, "exact_name")
