@@ -15,13 +15,16 @@ CHROMIUM ?= /usr/bin/chromium
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help install run setup messages test lint typecheck contracts migrations-check \
-        translations-check openapi openapi-check clean-reports bench pytest pytest-postgres e2e makemessages clean
+        translations-check openapi openapi-check clean-reports bench pytest pytest-postgres e2e makemessages clean \
+        fuzz loadtest
 
 help:
 	@echo "make run    install, migrate, load reference data and a demo, serve on $(HOST):$(PORT)"
 	@echo "make test   lint, types, import contract, migrations, translations, OpenAPI, tests"
 	@echo "            (PostgreSQL too when TEST_DATABASE_URL is set; browser tests with $(CHROMIUM))"
 	@echo "make bench  throughput of the law engine beside a baseline measured in the same run"
+	@echo "make fuzz   the API schema and import fuzzing with many more examples than make test"
+	@echo "make loadtest  p95 of four endpoints at 20 users on gunicorn + PostgreSQL against 100 ms"
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -90,6 +93,17 @@ e2e: messages
 test: clean-reports lint typecheck contracts migrations-check translations-check messages openapi-check \
       pytest pytest-postgres e2e
 	@$(PY) tools/test_summary.py var/junit-sqlite.xml var/junit-postgres.xml var/junit-e2e.xml
+
+fuzz: messages
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(BIN)/pytest -q -p no:cacheprovider tests/fuzz
+
+LOAD_STAMP := $(VENV)/.installed-load
+$(LOAD_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,load]'
+	@touch $@
+
+loadtest: messages $(LOAD_STAMP)
+	$(PY) tools/loadtest/run.py $(LOADTEST_ARGS)
 
 bench: install
 	FAIRPASSAGE_ENV=test $(PY) -m tests.bench.run
