@@ -16,6 +16,8 @@ from typing import Any
 
 from fairpassage import law
 from fairpassage.law.taxonomy import classify
+from tests.bench.bench_sdg import bench_sdg
+from tests.bench.bench_search import bench_search
 from tests.checks.conftest import EXAMPLE as FEE_EXAMPLE
 from tests.law.test_earnings import BASE as EARNINGS_EXAMPLE
 
@@ -71,6 +73,10 @@ def main() -> int:
     for name, work, baseline in figures:
         rate, base = per_second(work), per_second(baseline)
         print(f"{name:<52} {rate:>12,.0f} {base:>12,.0f} {base / rate:>7.0f}x")
+    print()
+    bench_search()
+    print()
+    bench_sdg()
     return 0
 
 
