@@ -17,9 +17,16 @@ from rapidfuzz.distance import Levenshtein
 from fairpassage.text.normalise import normalise_name, strip_diacritics
 from tests.text.corpus import JA_FORMS, VN_FORMS, Organisation, half_width
 
-KINDS = ("no_diacritics", "legal_form", "half_width", "typo", "licence", "word_order", "romaji")
-VN_KINDS = ("no_diacritics", "legal_form", "half_width", "typo", "licence", "word_order")
-JP_KINDS = ("kana_script", "legal_form", "half_width", "typo", "licence", "romaji")
+VN_KINDS = (
+    "no_diacritics",
+    "legal_form",
+    "half_width",
+    "typo",
+    "licence",
+    "word_order",
+    "combined",
+)
+JP_KINDS = ("kana_script", "legal_form", "half_width", "typo", "licence", "romaji", "combined")
 
 _ABBREVIATIONS = {form: abbreviations for form, _, abbreviations in VN_FORMS}
 _JA_SHORT = {"株式会社": ("(株)", "㈱", "（株）"), "一般社団法人": ("(一社)",)}
@@ -123,13 +130,16 @@ def _vietnamese(org: Organisation, keys: Sequence[str]) -> dict[str, str]:
         ]
     )
     field, brand = org.parts
+    typed = typo(org, keys)
     return {
         "no_diacritics": strip_diacritics(org.name),
         "legal_form": legal,
         "half_width": half_width(rng.choice([org.english, strip_diacritics(org.name).upper()])),
-        "typo": typo(org, keys),
+        "typo": typed,
         "licence": _vn_licence(org.licence, rng),
         "word_order": rng.choice([f"{brand} {field}", strip_diacritics(f"{brand} {field}")]),
+        # no diacritics, the legal form abbreviated after the name, and the typo
+        "combined": f"{strip_diacritics(typed.replace(org.form, '', 1)).strip()} {abbreviation}",
     }
 
 
@@ -148,13 +158,16 @@ def _japanese(org: Organisation, keys: Sequence[str]) -> dict[str, str]:
     romaji = org.romaji
     if rng.random() < 0.3:  # the legal form left out
         romaji = " ".join(w for w in romaji.split() if w not in org_form_romaji(org))
+    typed = typo(org, keys)
     return {
         "kana_script": _swap_kana(org.name) if has_kana else org.reading,
         "legal_form": rng.choice(choices),
         "half_width": half_width(org.name) if has_kana else half_width(org.licence),
-        "typo": typo(org, keys),
+        "typo": typed,
         "licence": _jp_licence(org.licence, rng),
         "romaji": romaji,
+        # half width, the legal form left out, and the typo
+        "combined": half_width(typed.replace(org.form, "", 1)),
     }
 
 
