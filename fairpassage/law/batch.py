@@ -47,7 +47,13 @@ from fairpassage.law.batch_io import (
     WAGE_CURRENCY,
     fx_columns,
 )
-from fairpassage.law.batch_plan import CAT, UNKNOWN_CAT, breakpoints, jp_side_candidates
+from fairpassage.law.batch_plan import (
+    CAT,
+    UNKNOWN_CAT,
+    breakpoints,
+    ilo_candidates,
+    jp_side_candidates,
+)
 from fairpassage.law.batch_rules import MESSAGE, RULE, RULE_IDS, STATUS, UNCLASSIFIED
 from fairpassage.law.batch_single import ErrorRow, single_rows
 from fairpassage.law.batch_table import group_table, service_fee_table
@@ -57,8 +63,9 @@ from fairpassage.law.batch_rules import (
     rule_columns,
     summary_columns,
     totals_columns,
+    whole_possible,
 )
-from fairpassage.law.engagement import MAX_PAYMENTS, PAYEES, PRIORS, STAGES
+from fairpassage.law.engagement import MAX_LABEL, MAX_PAYMENTS, PAYEES, PRIORS, STAGES
 from fairpassage.law.messages import input_error_text
 from fairpassage.law.params import ParameterStore, default_store
 from fairpassage.law.taxonomy import CATEGORIES, classify
@@ -112,9 +119,7 @@ def _parse_engagements(eng: pl.DataFrame, points: tuple[Any, ...]) -> pl.DataFra
     prior_raw, prior_ok = bp.text("prior", s["prior"])
     same, same_ok = bp.flag("same_sending_and_supervising", s["same_sending_and_supervising"])
     months, months_ok = bp.whole_number("contract_months", s["contract_months"])
-    wage, wage_ok = bp.scaled(
-        WAGE_AMOUNT, s[WAGE_AMOUNT], bp.AMOUNT_DECIMALS, bp.AMOUNT_DIGITS
-    )
+    wage, wage_ok = bp.scaled(WAGE_AMOUNT, s[WAGE_AMOUNT], bp.AMOUNT_DECIMALS, bp.AMOUNT_DIGITS)
     cur, cur_ok = bp.text(WAGE_CURRENCY, s[WAGE_CURRENCY])
     signed, signed_ok = bp.date("signed_on", s["signed_on"])
     departs_raw = pl.col("departs_on")
@@ -169,7 +174,7 @@ def _parse_engagements(eng: pl.DataFrame, points: tuple[Any, ...]) -> pl.DataFra
         columns[f"rate_{code}"] = pl.when(good).then(value)
         rate = rate.when(cur == code).then(pl.when(good).then(value))
     columns["wage_r"] = rate.otherwise(None)
-    parsed = eng.with_columns(**columns, _ok=ok)
+    parsed = eng.lazy().with_columns(**columns, _ok=ok)
     product = pl.col("wage_a").cast(pl.Float64) * pl.col("wage_r").cast(pl.Float64)
     signed_w = bp.window(pl.col("signed_v"), points)
     departs_w = pl.when(pl.col("departs_v").is_null()).then(-1)
@@ -179,34 +184,28 @@ def _parse_engagements(eng: pl.DataFrame, points: tuple[Any, ...]) -> pl.DataFra
         wage_w=pl.col("wage_a") * pl.col("wage_r"),  # dong x 10**6
         sw=signed_w,
         dw=departs_w,
-    )
+    ).collect()
 
 
-def _classify_labels(labels: pl.Series, classify_missing: pl.Series) -> pl.DataFrame:
-    """One row per distinct label: its stripped length check and category (classified once)."""
-    wanted = set(classify_missing.drop_nulls().to_list())
-    rows_label, rows_ok, rows_cat, rows_empty = [], [], [], []
-    for raw in labels.drop_nulls().unique().to_list():
+LABEL_LONG = 1 << 5  # the stripped label is longer than the single check allows
+LABEL_EMPTY = 1 << 6  # the stripped label is empty
+
+
+def _label_codes(pay: pl.DataFrame, label: pl.Expr, missing: pl.Expr) -> tuple[list[str], list[int]]:
+    """Each distinct label once: its category code (classified only where a payment gives no
+    category) with the LABEL_LONG / LABEL_EMPTY bits."""
+    labels = pay.select(label.alias("l"), missing.alias("m")).drop_nulls("l")
+    wanted = set(labels.filter(pl.col("m"))["l"].unique().to_list())
+    keys, codes = [], []
+    for raw in labels["l"].unique().to_list():
         stripped = raw.strip()
-        rows_label.append(raw)
-        rows_ok.append(len(stripped) <= 200)
-        rows_empty.append(stripped == "")
         category = classify(stripped).category if raw in wanted and stripped else None
-        rows_cat.append(CAT[category] if category else UNKNOWN_CAT)
-    return pl.DataFrame(
-        {
-            "label_s": rows_label,
-            "_lab_ok": rows_ok,
-            "_lab_empty": rows_empty,
-            "_lab_cat": rows_cat,
-        },
-        schema={
-            "label_s": pl.String,
-            "_lab_ok": pl.Boolean,
-            "_lab_empty": pl.Boolean,
-            "_lab_cat": pl.Int32,
-        },
-    )
+        code = CAT[category] if category else UNKNOWN_CAT
+        code |= LABEL_LONG if len(stripped) > MAX_LABEL else 0
+        code |= LABEL_EMPTY if not stripped else 0
+        keys.append(raw)
+        codes.append(code)
+    return keys, codes
 
 
 def _parse_payments(pay: pl.DataFrame, eng: pl.DataFrame) -> pl.DataFrame:
@@ -222,48 +221,70 @@ def _parse_payments(pay: pl.DataFrame, eng: pl.DataFrame) -> pl.DataFrame:
     if bp.is_text(s["paid_on"]):
         paid_blank = bp.blank(pl.col("paid_on").cast(pl.String))
     given = pl.when(bp.blank(category)).then(None).otherwise(category)
-    frame = pay.with_columns(
-        label_s=label,
-        cat_given=pl.when(given.is_null()).then(None).otherwise(
-            given.replace_strict(CAT, default=-1, return_dtype=pl.Int32)
-        ),
-        cur_s=cur,
-        payee_s=pl.when(bp.blank(payee)).then(pl.lit("unknown")).otherwise(payee),
-        amount_a=amount,
-        _pok=label_ok & category_ok & cur_ok & payee_ok & amount_ok
-        & bp.currency(cur)
-        & (paid_blank | paid_ok),
-    )
-    labels = _classify_labels(
-        frame["label_s"], frame.filter(pl.col("cat_given").is_null())["label_s"]
-    )
-    frame = frame.join(labels, on="label_s", how="left")
+    keys, codes = _label_codes(pay, label, given.is_null())
+    lab = pl.lit(None, pl.Int32)
+    if keys:
+        lab = label.replace_strict(keys, codes, default=None, return_dtype=pl.Int32)
+    cat_given = pl.when(given.is_null()).then(None)
+    cat_given = cat_given.otherwise(given.replace_strict(CAT, default=-1, return_dtype=pl.Int32))
     # the rate of the payment's currency in its engagement (null when none is given)
-    rows = frame["_row"].fill_null(0).to_numpy()
-    rate: Any = pl.when(pl.col("cur_s") == "VND").then(pl.lit(10**bp.RATE_DECIMALS, pl.Int64))
+    rows = pay["_row"].fill_null(0).to_numpy()
+    rate: Any = pl.when(cur == "VND").then(pl.lit(10**bp.RATE_DECIMALS, pl.Int64))
     rate_columns = {}
     for col in eng.columns:
         if col.startswith("rate_"):
             values = eng[col].fill_null(-1).to_numpy()[rows]
             rate_columns[col] = pl.Series(col, values).replace(-1, None)
-            rate = rate.when(pl.col("cur_s") == col[5:]).then(pl.col(col))
-    frame = frame.with_columns(**rate_columns).with_columns(_rate=rate.otherwise(None))
-    product = pl.col("amount_a").cast(pl.Float64) * pl.col("_rate").cast(pl.Float64)
+            rate = rate.when(cur == col[5:]).then(pl.col(col))
     half = 10**bp.RATE_DECIMALS * 10**bp.AMOUNT_DECIMALS
+    frame = pay.with_columns(**rate_columns).lazy()
+    frame = frame.with_columns(
+        label_s=label,
+        _lab=lab,
+        cat_given=cat_given,
+        cur_s=cur,
+        payee_s=pl.when(bp.blank(payee)).then(pl.lit("unknown")).otherwise(payee),
+        amount_a=amount,
+        _rate=rate.otherwise(None),
+        _pok=label_ok & category_ok & cur_ok & payee_ok & amount_ok
+        & bp.currency(cur)
+        & (paid_blank | paid_ok),
+    )
+    product = pl.col("amount_a").cast(pl.Float64) * pl.col("_rate").cast(pl.Float64)
+    lab_bits = pl.col("_lab").fill_null(UNKNOWN_CAT)
     return frame.with_columns(
         cat=pl.when(pl.col("cat_given").is_null())
-        .then(pl.col("_lab_cat").fill_null(UNKNOWN_CAT))
+        .then(lab_bits % LABEL_LONG)
         .otherwise(pl.col("cat_given")),
         amount_vnd=(pl.col("amount_a") * pl.col("_rate") + half // 2) // half,
         _pok=pl.col("_pok")
         & pl.col("_row").is_not_null()
         & (pl.col("cat_given").is_null() | (pl.col("cat_given") >= 0))
-        & (pl.col("cat_given").is_not_null() | ~pl.col("_lab_empty").fill_null(True))
-        & pl.col("_lab_ok").fill_null(True)
+        & (pl.col("cat_given").is_not_null() | ((lab_bits // LABEL_EMPTY) % 2 == 0))
+        & ((lab_bits // LABEL_LONG) % 2 == 0)
         & pl.col("payee_s").is_in(list(PAYEES)).fill_null(False)
         & pl.col("_rate").is_not_null()
         & (product < 9e18).fill_null(False),
-    )
+    ).collect()
+
+
+def positions(rows: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """Each payment's index among its engagement's payments, in file order."""
+    m = len(rows)
+    if m == 0:
+        return np.zeros(0, np.int64)
+    ordered = bool(np.all(rows[1:] >= rows[:-1]))
+    order = None if ordered else np.argsort(rows, kind="stable")
+    keys = rows if order is None else rows[order]
+    starts = np.zeros(m, np.int64)
+    change = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+    starts[change] = change
+    index = np.arange(m, dtype=np.int64) - np.maximum.accumulate(starts)
+    if order is None:
+        return index
+    out = np.empty(m, np.int64)
+    out[order] = index
+    return out
 
 
 def _aggregate(pay: pl.DataFrame, n: int) -> dict[str, np.ndarray[Any, Any]]:
@@ -310,11 +331,9 @@ def _limits(frame: pl.DataFrame, factor: str, known: pl.Expr, name: str) -> pl.D
             round_vnd(Decimal(w).scaleb(-6) * Decimal(f))
             for w, f in doubtful.select("wage_w", factor).iter_rows()
         ]
-        fixed = doubtful.select("_row").with_columns(pl.Series("_exact", exact, pl.Int64))
-        frame = frame.join(fixed, on="_row", how="left").with_columns(
-            pl.coalesce("_exact", name).alias(name)
-        )
-        frame = frame.drop("_exact")
+        values = frame[name].to_numpy().copy()
+        values[np.flatnonzero(frame["_amb"].to_numpy())] = exact
+        frame = frame.with_columns(pl.Series(name, values))
     return frame.with_columns(pl.when(known).then(pl.col(name)).alias(name)).drop("_amb")
 
 
@@ -339,23 +358,25 @@ SUMMARY_COLUMNS = (
 
 def _vector_audit(fast: pl.DataFrame, store: ParameterStore, points: Any) -> pl.DataFrame:
     """Rule columns and summary columns for the engagements read entirely by the fast path."""
-    keys = fast.select(
-        "sw", "dw", "programme_v", "stage_v", "prior_v", "same_v"
-    ).unique()
+    keys = fast.select("sw", "dw", "programme_v", "stage_v", "prior_v", "same_v").unique()
     groups, specs = group_table(keys, store, points)
     fast = fast.join(groups, on=list(groups.columns[:6]), how="left")
     fee_keys = fast.select("sf_spec", "months_v").unique()
     fast = fast.join(service_fee_table(fee_keys, specs), on=["sf_spec", "months_v"], how="left")
-    fast = fast.with_columns(
-        pl.lit(jp_side_candidates(store), pl.Int64).alias("jp_candidates"),
-        *[pl.col(f"{name}_v").alias(name) for name in CONDUCT_FIELDS],
-    )
+    fast = fast.with_columns(*[pl.col(f"{name}_v").alias(name) for name in CONDUCT_FIELDS])
     fast = _limits(fast, "sf_factor", pl.col("sf_known"), "sf_limit")
     esd_known = pl.col("esd_kind").is_in(["capped", "unverified"])
     fast = _limits(fast, "esd_factor", esd_known, "esd_limit")
-    fast = fast.with_columns(rule_columns())
-    fast = fast.with_columns(summary_columns()).with_columns(excess_column(), *totals_columns())
-    return fast.with_columns(overall_status())
+    jp_possible, ilo_possible = jp_side_candidates(store), ilo_candidates(store)
+    possible = whole_possible(jp_possible, ilo_possible)
+    return (
+        fast.lazy()
+        .with_columns(rule_columns(jp_possible, ilo_possible))
+        .with_columns(summary_columns())
+        .with_columns(excess_column(possible), *totals_columns())
+        .with_columns(overall_status())
+        .collect()
+    )
 
 
 def _findings(fast: pl.DataFrame, pay: pl.DataFrame) -> pl.DataFrame:
@@ -411,8 +432,12 @@ def _route(
         if isinstance(outcome, Exception):
             errors.append(
                 ErrorRow(
-                    row[ENGAGEMENT_ID], row[AGENCY_ID], None, outcome.field,
-                    outcome.message_key, outcome.params,
+                    row[ENGAGEMENT_ID],
+                    row[AGENCY_ID],
+                    None,
+                    outcome.field,
+                    outcome.message_key,
+                    outcome.params,
                 )
             )
             continue
@@ -429,16 +454,15 @@ def _id_errors(eng: pl.DataFrame, pay: pl.DataFrame) -> list[ErrorRow]:
     for eid, agency in eng.filter(pl.col("_dup")).select(ENGAGEMENT_ID, AGENCY_ID).iter_rows():
         errors.append(ErrorRow(eid, agency, None, ENGAGEMENT_ID, "duplicate_id", {"id": eid}))
     known = eng[ENGAGEMENT_ID].drop_nulls()
-    orphans = pay.filter(
-        pl.col("_row").is_null() & ~pl.col(ENGAGEMENT_ID).is_in(known.implode())
-    )
+    orphans = pay.filter(pl.col("_row").is_null() & ~pl.col(ENGAGEMENT_ID).is_in(known.implode()))
     for eid, prow in orphans.select(ENGAGEMENT_ID, "_prow").iter_rows():
         if eid is None:
             errors.append(ErrorRow(None, None, prow, f"payments.{ENGAGEMENT_ID}", "required", {}))
         else:
             errors.append(
-                ErrorRow(eid, None, prow, f"payments.{ENGAGEMENT_ID}", "unknown_engagement",
-                         {"id": eid})
+                ErrorRow(
+                    eid, None, prow, f"payments.{ENGAGEMENT_ID}", "unknown_engagement", {"id": eid}
+                )
             )
     return errors
 
@@ -467,8 +491,13 @@ def audit_tables(
         _dup=pl.col(ENGAGEMENT_ID).is_duplicated() & pl.col(ENGAGEMENT_ID).is_not_null(),
     )
     ids = eng.filter(~pl.col("_noid") & ~pl.col("_dup")).select(ENGAGEMENT_ID, "_row")
-    pay = pay.join(ids, on=ENGAGEMENT_ID, how="left", maintain_order="left")
-    pay = pay.with_columns(_idx=pl.int_range(pl.len()).over("_row"))
+    pay = pay.with_columns(
+        _row=pl.col(ENGAGEMENT_ID).replace_strict(
+            ids[ENGAGEMENT_ID], ids["_row"], default=None, return_dtype=pl.UInt32
+        )
+    )
+    raw_rows = pay["_row"].cast(pl.Int64).fill_null(-1).to_numpy()
+    pay = pay.with_columns(_idx=pl.Series(positions(raw_rows)))
     tell("validate", 0.1)
     eng = _parse_engagements(eng, points)
     pay = _parse_payments(pay, eng)
@@ -477,8 +506,11 @@ def audit_tables(
     eng = eng.with_columns(
         **{k: pl.Series(k, v) for k, v in agg.items()},
     ).with_columns(
-        _fast=pl.col("_ok") & (pl.col("n_bad") == 0) & (pl.col("n_items") <= MAX_PAYMENTS)
-        & ~pl.col("_noid") & ~pl.col("_dup")
+        _fast=pl.col("_ok")
+        & (pl.col("n_bad") == 0)
+        & (pl.col("n_items") <= MAX_PAYMENTS)
+        & ~pl.col("_noid")
+        & ~pl.col("_dup")
     )
     pay = pay.with_columns(
         _fast=pl.col("_row").is_not_null()
@@ -500,9 +532,7 @@ def audit_tables(
         ids_series.gather(findings["_row"]).alias(ENGAGEMENT_ID),
         *FINDING_SCHEMA,
     )
-    summaries = fast.select("_row", *SUMMARY_COLUMNS).with_columns(
-        pl.lit("batch").alias("path")
-    )
+    summaries = fast.select("_row", *SUMMARY_COLUMNS).with_columns(pl.lit("batch").alias("path"))
     if single_summaries:
         extra_summary = pl.DataFrame(
             single_summaries,
@@ -524,11 +554,16 @@ def audit_tables(
         "payments": pay.height,
         "checked": per_engagement.height,
         "batch_path": fast.height,
-        "single_path": len(routed) - sum(1 for e in errors if e.payment_row is None
-                                          and e.code not in ("required", "duplicate_id")
-                                          and e.field != ENGAGEMENT_ID),
+        "single_path": len(routed)
+        - sum(
+            1
+            for e in errors
+            if e.payment_row is None
+            and e.code not in ("required", "duplicate_id")
+            and e.field != ENGAGEMENT_ID
+        ),
         "input_errors": error_frame.height,
-        "distinct_labels": pay["label_s"].n_unique(),
+        "distinct_labels": pay["label_s"].drop_nulls().n_unique(),
         "findings": findings.height,
         "seconds": round(time.perf_counter() - started, 3),
         "rules_version": store.version,
@@ -575,8 +610,10 @@ def agency_summary(per_engagement: pl.DataFrame, errors: pl.DataFrame) -> pl.Dat
         pl.col("excess_vnd").sum().alias("excess_vnd"),
         (pl.col("status") == "needs_review").sum().alias("engagements_needing_review"),
     )
-    failed = errors.filter(pl.col("payment_row").is_null()).group_by(AGENCY_ID).agg(
-        pl.len().alias("input_errors")
+    failed = (
+        errors.filter(pl.col("payment_row").is_null())
+        .group_by(AGENCY_ID)
+        .agg(pl.len().alias("input_errors"))
     )
     if failed.schema[AGENCY_ID] != checked.schema[AGENCY_ID]:
         failed = failed.with_columns(pl.col(AGENCY_ID).cast(checked.schema[AGENCY_ID]))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import polars as pl
 
 from fairpassage.law.engagement import MAX_DATE, MIN_DATE
@@ -51,7 +52,7 @@ def scaled(name: str, dtype: pl.DataType, decimals: int, digits: int) -> tuple[p
         return value * factor, ok.fill_null(False)
     if dtype.is_float():
         times = (col * factor).round(0)
-        ok = col.is_finite() & (col >= 0) & (col < 10**digits) & (times / factor == col)
+        ok = col.is_finite() & (col >= 0) & (col < 10**digits) & _exact_at(col, factor)
         return times.cast(pl.Int64, strict=False), ok.fill_null(False)
     if not is_text(dtype):
         return pl.lit(None, pl.Int64), pl.lit(False)
@@ -61,6 +62,22 @@ def scaled(name: str, dtype: pl.DataType, decimals: int, digits: int) -> tuple[p
     frac = t.str.extract(r"\.([0-9]+)$", 1).fill_null("").str.pad_end(decimals, "0")
     value = whole * factor + frac.cast(pl.Int64, strict=False)
     return pl.when(ok).then(value).otherwise(None), ok
+
+
+def _exact_at(col: pl.Expr, factor: int) -> pl.Expr:
+    """The float is the nearest float to a decimal with at most log10(factor) decimals.
+
+    Then (below 10**15 in all) its shortest repr, which the single check reads with
+    ``Decimal(repr(value))``, is that decimal. Division is done by NumPy: IEEE division is
+    correctly rounded, unlike multiplying by the reciprocal.
+    """
+
+    def check(series: pl.Series) -> pl.Series:
+        values = series.cast(pl.Float64).to_numpy()
+        with np.errstate(invalid="ignore"):
+            return pl.Series(np.round(values * factor) / factor == values)
+
+    return col.map_batches(check, return_dtype=pl.Boolean)
 
 
 def whole_number(name: str, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr]:

@@ -105,7 +105,10 @@ PROHIBITION_PARAMS: dict[str, dict[str, str]] = {
         "esd": "esd.deposit_penalty_ban",
     },
     "JP-SSW-DEPOSIT-PENALTY": {"ssw": "jp.ssw.deposit_penalty_ban"},
-    "JP-TITP-FORCED-SAVINGS": {"titp": "jp.titp.forced_savings_ban", "esd": "esd.forced_savings_ban"},
+    "JP-TITP-FORCED-SAVINGS": {
+        "titp": "jp.titp.forced_savings_ban",
+        "esd": "esd.forced_savings_ban",
+    },
     "JP-DOCUMENT-RETENTION": {
         "titp": "jp.titp.document_retention_ban",
         "esd": "esd.document_retention_ban",
@@ -215,6 +218,15 @@ def jp_side_candidates(store: ParameterStore) -> int:
     return mask(found)
 
 
+def ilo_candidates(store: ParameterStore) -> int:
+    """Categories the ILO list of illegitimate costs has ever named."""
+    found: set[str] = set()
+    for entry in store.get("ilo.illegitimate_costs.categories").entries:
+        if not entry.unknown and entry.value:
+            found.update(entry.value)
+    return mask(found)
+
+
 @dataclass(frozen=True)
 class FeeCap:
     """The service-fee cap of a group for one contract length."""
@@ -253,8 +265,6 @@ def fee_cap(specs: tuple[CapSpec, ...], months: int) -> FeeCap:
     lowest = min(known, key=lambda c: c[0])
     all_exact = len(known) == len(caps) and all(c[1] for c in known)
     key = (
-        "not_encoded.needs_review"
-        if len(known) < len(caps)
-        else "VN-SERVICE-FEE-CAP.needs_review"
+        "not_encoded.needs_review" if len(known) < len(caps) else "VN-SERVICE-FEE-CAP.needs_review"
     )
     return FeeCap(True, lowest[0], lowest[1], all_exact, key)

@@ -87,13 +87,14 @@ def static_sum(prefix: str, m: int) -> pl.Expr:
     return pl.sum_horizontal(cols) if cols else pl.lit(0, pl.Int64)
 
 
-def dynamic_sum(prefix: str, mask_col: str, *, invert: bool = False) -> pl.Expr:
-    """Sum of ``{prefix}{c}`` over the categories whose bit is set in a per-row mask column."""
-    terms = []
-    for c in range(len(CATEGORIES)):
-        bit = (pl.col(mask_col) // (1 << c)) % 2 == (0 if invert else 1)
-        terms.append(pl.when(bit).then(pl.col(f"{prefix}{c}")).otherwise(0))
-    return pl.sum_horizontal(terms)
+def dynamic_sum(prefix: str, mask_col: str, possible: int) -> pl.Expr:
+    """Sum of ``{prefix}{c}`` over the categories whose bit is set in a per-row mask column
+    (only the bits in ``possible`` can be set)."""
+    terms = [
+        pl.when(pl.col(mask_col).and_(1 << c) != 0).then(pl.col(f"{prefix}{c}")).otherwise(0)
+        for c in _bits(possible)
+    ]
+    return pl.sum_horizontal(terms) if terms else pl.lit(0, pl.Int64)
 
 
 def _lit(value: Any, dtype: Any) -> pl.Expr:
@@ -129,8 +130,12 @@ def _flag_false(name: str) -> pl.Expr:
     return (~pl.col(name)).fill_null(False)
 
 
-def rule_columns() -> list[pl.Expr]:
-    """Every rule's five columns (needs ``sf_limit`` and ``esd_limit`` computed first)."""
+def rule_columns(jp_possible: int, ilo_possible: int) -> list[pl.Expr]:
+    """Every rule's five columns (needs ``sf_limit`` and ``esd_limit`` computed first).
+
+    ``jp_possible`` and ``ilo_possible``: every category the Japan-side annex or the ILO list
+    ever names (from the parameter store).
+    """
     exprs: list[pl.Expr] = []
     # VN-SERVICE-FEE-CAP
     sf = CAT["service_fee"]
@@ -185,7 +190,8 @@ def rule_columns() -> list[pl.Expr]:
             ],
         )
     # VN-JP-SIDE-COSTS
-    bad_n, bad_p = dynamic_sum("N", "jp_forbidden"), dynamic_sum("P", "jp_forbidden")
+    bad_n = dynamic_sum("N", "jp_forbidden", jp_possible)
+    bad_p = dynamic_sum("P", "jp_forbidden", jp_possible)
     exprs += outcome(
         5,
         [
@@ -200,11 +206,11 @@ def rule_columns() -> list[pl.Expr]:
                 },
             ),
             (
-                pl.col("jp_unknown") & (dynamic_sum("N", "jp_candidates") > 0),
+                pl.col("jp_unknown") & (static_sum("N", jp_possible) > 0),
                 {
                     "status": "needs_review",
                     "key": "unknown.needs_review",
-                    "paid": dynamic_sum("P", "jp_candidates"),
+                    "paid": static_sum("P", jp_possible),
                 },
             ),
             (None, {"status": "not_applicable", "key": "generic.not_applicable"}),
@@ -292,7 +298,7 @@ def rule_columns() -> list[pl.Expr]:
         ],
     )
     # ILO-ILLEGITIMATE-COST
-    il_n, il_p = dynamic_sum("N", "ilo_bad"), dynamic_sum("P", "ilo_bad")
+    il_n, il_p = dynamic_sum("N", "ilo_bad", ilo_possible), dynamic_sum("P", "ilo_bad", ilo_possible)
     exprs += outcome(
         11,
         [
@@ -327,7 +333,12 @@ def rule_columns() -> list[pl.Expr]:
             ),
             (
                 kind == "unverified",
-                {"status": "needs_review", "key": f"{rule}.needs_review", "limit": lim, "paid": esd_p},
+                {
+                    "status": "needs_review",
+                    "key": f"{rule}.needs_review",
+                    "limit": lim,
+                    "paid": esd_p,
+                },
             ),
             (
                 over > 0,
@@ -339,7 +350,10 @@ def rule_columns() -> list[pl.Expr]:
                     "paid": esd_p,
                 },
             ),
-            (None, {"status": "compliant", "key": f"{rule}.compliant", "limit": lim, "paid": esd_p}),
+            (
+                None,
+                {"status": "compliant", "key": f"{rule}.compliant", "limit": lim, "paid": esd_p},
+            ),
         ],
     )
     return exprs
@@ -363,10 +377,20 @@ def summary_columns() -> list[pl.Expr]:
     return [whole]
 
 
-def excess_column() -> pl.Expr:
+def whole_possible(jp_possible: int, ilo_possible: int) -> int:
+    return mask(["brokerage", "deposit", "selection_fee"]) | DEPOSIT_PENALTY | jp_possible | ilo_possible
+
+
+def excess_column(possible: int) -> pl.Expr:
+    """Money paid against the law, each payment counted once (``AuditResult.excess_vnd``)."""
+
+    def inside(prefix: str, c: int) -> pl.Expr:
+        in_whole = pl.col("whole_mask").and_(1 << c) != 0
+        return pl.when(in_whole).then(pl.col(f"{prefix}{c}")).otherwise(0)
+
     def outside(category: str) -> pl.Expr:
         c = CAT[category]
-        return pl.when((pl.col("whole_mask") // (1 << c)) % 2 == 0).then(P(c)).otherwise(0)
+        return P(c) - inside("P", c)
 
     def partial(i: int, rest: pl.Expr) -> pl.Expr:
         excess = pl.col(f"{i}_excess")
@@ -376,12 +400,14 @@ def excess_column() -> pl.Expr:
             .otherwise(0)
         )
 
-    whole = dynamic_sum("P", "whole_mask")
+    esd_rest = static_sum("E", ESD_MASK) - static_sum("E", 0).add(
+        pl.sum_horizontal([inside("E", c) for c in _bits(ESD_MASK & possible)] or [pl.lit(0)])
+    )
     return (
-        whole
+        dynamic_sum("P", "whole_mask", possible)
         + partial(0, outside("service_fee"))
         + partial(4, outside("fund_contribution"))
-        + partial(12, dynamic_sum("E", "whole_mask", invert=True))
+        + partial(12, esd_rest)
     ).alias("excess_vnd")
 
 

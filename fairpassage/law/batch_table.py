@@ -49,7 +49,12 @@ def group_table(
         schema[f"pr{j}_banned"] = pl.Boolean
         schema[f"pr{j}_review"] = MESSAGE
     schema.update(
-        {"ilo_pays": pl.Boolean, "ilo_bad": pl.Int64, "esd_kind": pl.String, "esd_factor": pl.String}
+        {
+            "ilo_pays": pl.Boolean,
+            "ilo_bad": pl.Int64,
+            "esd_kind": pl.String,
+            "esd_factor": pl.String,
+        }
     )
     table = pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
     return table, list(specs)
