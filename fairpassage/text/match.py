@@ -251,6 +251,8 @@ class Index:
     _by_gram: dict[str, list[int]] = field(default_factory=dict, repr=False)
     _by_licence: dict[str, list[tuple[int, str]]] = field(default_factory=dict, repr=False)
     _by_digits: dict[str, list[tuple[int, str]]] = field(default_factory=dict, repr=False)
+    _words: set[str] = field(default_factory=set, repr=False)
+    _word_list: list[str] = field(default_factory=list, repr=False)
     _ready: bool = field(default=True, repr=False)
 
     @classmethod
@@ -294,6 +296,8 @@ class Index:
         self._compacts.append(name.compact)
         self._cores.append(name.core)
         self._by_compact.setdefault(name.compact, []).append(ref)
+        if name.compact.isascii():
+            self._words.update(name.tokens)
         self._by_sorted.setdefault(tuple(sorted(name.tokens)), []).append(ref)
         for table, keys in (
             (self._by_initials, _initials_keys(name)),
@@ -317,7 +321,28 @@ class Index:
         for table in (self._by_compact, self._by_sorted, self._by_initials):
             for refs in table.values():
                 refs.sort(key=length.__getitem__)
+        self._word_list = sorted(self._words)
         self._ready = True
+
+    def _corrected_pairs(self, query: NormalisedName) -> set[str]:
+        """Word pairs with a mistyped word replaced by the indexed words one edit away from it:
+        a typo breaks the rarest n-grams of a name (its word pairs), this restores them."""
+        tokens = query.tokens
+        if len(tokens) < 2 or not query.compact.isascii():
+            return set()
+        pairs: set[str] = set()
+        for i, token in enumerate(tokens):
+            if token in self._words or len(token) < 3:
+                continue
+            found = process.extract(
+                token, self._word_list, scorer=Levenshtein.distance, score_cutoff=1, limit=3
+            )
+            for word, _, _ in found:
+                if i > 0:
+                    pairs.add(f"{tokens[i - 1]} {word}")
+                if i + 1 < len(tokens):
+                    pairs.add(f"{word} {tokens[i + 1]}")
+        return pairs
 
     def _shortlist(self, query: NormalisedName) -> set[int]:
         refs: set[int] = set()
@@ -325,7 +350,8 @@ class Index:
         refs.update(self._by_sorted.get(tuple(sorted(query.tokens)), ())[:KEY_CAP])
         if len(query.tokens) == 1:
             refs.update(self._by_initials.get(query.compact, ())[:KEY_CAP])
-        postings = sorted((p for g in _grams(query) if (p := self._by_gram.get(g))), key=len)
+        grams = _grams(query) | self._corrected_pairs(query)
+        postings = sorted((p for g in grams if (p := self._by_gram.get(g))), key=len)
         counts: Counter[int] = Counter()
         read = 0
         for rank_, posting in enumerate(postings):

@@ -219,3 +219,20 @@ def test_common_words_do_not_flood_the_shortlist() -> None:
 def test_long_queries_are_cut() -> None:
     top = INDEX.search("Nhan luc Viet Nhat JSC".ljust(300) + " zzz qqq" * 500)[0]
     assert (top.id, top.score, top.reason) == ("VN001", 1.0, "exact_name")
+
+
+def test_a_typo_in_a_crowded_index_still_finds_the_name() -> None:
+    # Thousands of names share every n-gram of the query but the mistyped word's; the word
+    # pairs restored around the typo ("tri ha") single the right one out.
+    count = len(VN_WORDS)
+    filler = [
+        Candidate(f"F{i:05d}", (f"Công ty TNHH Tư vấn du học {VN_WORDS[i % count]} Hà {i}",))
+        for i in range(6000)
+    ]
+    target = Candidate("T", ("Công ty TNHH MTV Tư vấn du học Trí Hà",))
+    decoy = Candidate("D", ("Công ty TNHH MTV Tư vấn du học Bảo Hà",))
+    index = Index.build([*filler, decoy, target])
+    assert index.search("Tư vấn du học Tro Hà")[0].id == "T"
+    restored = index._corrected_pairs(normalise_name("Tư vấn du học Tro Hà"))
+    assert {"hoc tri", "tri ha"} <= restored
+    assert "hoc bao" not in restored
