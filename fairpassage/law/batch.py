@@ -418,9 +418,9 @@ def _route(
 
     wanted = pl.Series("_row", routed_rows, pl.UInt32)
     originals = [c for c in eng.columns if c in ENGAGEMENT_COLUMNS or c.startswith(FX_PREFIX)]
-    rows = eng.filter(pl.col("_row").is_in(wanted)).select("_row", *originals)
+    rows = eng.filter(pl.col("_row").is_in(wanted.implode())).select("_row", *originals)
     payments: dict[int, list[dict[str, Any]]] = {}
-    chosen = pay.filter(pl.col("_row").is_in(wanted)).sort("_prow")
+    chosen = pay.filter(pl.col("_row").is_in(wanted.implode())).sort("_prow")
     for p in chosen.select("_row", *PAYMENT_COLUMNS).iter_rows(named=True):
         payments.setdefault(p["_row"], []).append(p)
     findings: list[dict[str, Any]] = []

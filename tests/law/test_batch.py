@@ -1,0 +1,308 @@
+"""The batch fee check gives, row by row, what the single check gives on the same input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fairpassage.law import InputError, check_fees
+from fairpassage.law.batch import audit_tables
+from fairpassage.law.batch_io import frames_from_inputs, read_tables, write_table
+from fairpassage.law.engagement import PAYEES, PRIORS, STAGES, parse_engagement
+from fairpassage.law.lexicon import LEXICON
+from fairpassage.law.rules import run_audit
+from fairpassage.law.taxonomy import CATEGORIES
+from tests.law.helpers import load_cases
+
+BOUNDARY_DATES = [
+    "2017-11-01",
+    "2019-03-28",
+    "2021-12-31",
+    "2022-01-01",
+    "2022-02-01",
+    "2022-06-30",
+    "2022-07-01",
+    "2024-05-14",
+    "2024-05-15",
+    "2026-01-01",
+    "2026-06-29",
+    "2026-06-30",
+    "2027-03-31",
+    "2027-04-01",
+]
+PHRASES = sorted({p for phrases in LEXICON.values() for p in phrases})
+FREE_TEXT = st.text(
+    alphabet=st.characters(categories=["L", "N", "Zs"], exclude_characters="\x00"), max_size=10
+)
+SUMMARY_KEYS = (
+    "status",
+    "total_paid_vnd",
+    "excess_vnd",
+    "worker_borne_recruitment_costs_vnd",
+    "unclassified_vnd",
+)
+
+
+def _date(draw: Any, low: str = "2016-01-01") -> str:
+    later = [d for d in BOUNDARY_DATES if d >= low]
+    if later and draw(st.booleans()):
+        return str(draw(st.sampled_from(later)))
+    start = dt.date.fromisoformat(low)
+    day = draw(st.dates(min_value=start, max_value=max(start, dt.date(2028, 12, 31))))
+    return str(day.isoformat())
+
+
+@st.composite
+def labels(draw: Any) -> str:
+    kind = draw(st.integers(0, 5))
+    if kind <= 2:
+        phrase = str(draw(st.sampled_from(PHRASES)))
+        return phrase.upper() if kind == 1 else phrase
+    if kind == 3:
+        return f"{draw(st.sampled_from(PHRASES))} + {draw(st.sampled_from(PHRASES))}"
+    if kind == 4:
+        return f"  {draw(st.sampled_from(PHRASES))} đợt {draw(st.integers(1, 3))} "
+    return str(draw(FREE_TEXT))
+
+
+@st.composite
+def money(draw: Any, top: int) -> int | str | float:
+    """An amount as an integer (mostly), a decimal text or a float with two decimals."""
+    whole = draw(st.integers(0, top))
+    style = draw(st.sampled_from(["int", "int", "int", "text", "float"]))
+    if style == "int":
+        return whole
+    cents = draw(st.integers(0, 99))
+    return f"{whole}.{cents:02d}" if style == "text" else float(f"{whole}.{cents:02d}")
+
+
+@st.composite
+def payment(draw: Any, currencies: list[str]) -> dict[str, Any]:
+    p: dict[str, Any] = {"label": draw(labels())}
+    if draw(st.integers(0, 3)) == 0:
+        p["category"] = draw(st.sampled_from(CATEGORIES))
+    p["currency"] = draw(st.sampled_from(currencies))
+    p["amount"] = draw(money(200_000_000 if p["currency"] == "VND" else 2_000_000))
+    if draw(st.booleans()):
+        p["payee"] = draw(st.sampled_from(PAYEES))
+    if draw(st.integers(0, 3)) == 0:
+        p["paid_on"] = _date(draw)
+    return p
+
+
+@st.composite
+def engagement(draw: Any) -> dict[str, Any]:
+    programme = draw(st.sampled_from(sorted(STAGES)))
+    fx: dict[str, Any] = {"JPY": draw(st.sampled_from([170, "170.5", 165.25, "158.1234"]))}
+    if draw(st.booleans()):
+        fx["USD"] = draw(st.sampled_from([25400, "25400.5", 24000.0]))
+    currencies = ["VND", "VND", *fx]
+    signed = _date(draw)
+    data: dict[str, Any] = {
+        "programme": programme,
+        "contract_months": draw(st.integers(1, 120)),
+        "monthly_basic_wage": {
+            "amount": draw(money(400_000)) or 1,
+            "currency": draw(st.sampled_from(["JPY", "JPY", "VND"])),
+        },
+        "signed_on": signed,
+        "payments": draw(st.lists(payment(currencies), max_size=7)),
+        "fx": fx,
+    }
+    if data["monthly_basic_wage"]["currency"] == "VND":
+        data["monthly_basic_wage"]["amount"] = draw(st.integers(1, 90_000_000))
+    if draw(st.integers(0, 4)):
+        data["stage"] = draw(st.sampled_from(STAGES[programme]))
+    if draw(st.booleans()):
+        data["prior"] = draw(st.sampled_from(PRIORS))
+    if draw(st.booleans()):
+        data["same_sending_and_supervising"] = draw(st.booleans())
+    if draw(st.integers(0, 4)):
+        data["departs_on"] = _date(draw, signed)
+    conduct = {
+        k: draw(st.sampled_from([True, False, None]))
+        for k in ("passport_held", "penalty_contract", "forced_savings")
+    }
+    data["conduct"] = {k: v for k, v in conduct.items() if v is not None}
+    return data
+
+
+def _break(data: dict[str, Any], how: int) -> None:
+    """Make one engagement invalid in a way a table can carry."""
+    payments = data["payments"]
+    if how == 0:
+        data["programme"] = "tiTP"
+    elif how == 1:
+        data["contract_months"] = 0 if data["contract_months"] % 2 else 121
+    elif how == 2:
+        data["monthly_basic_wage"]["amount"] = -5
+    elif how == 3:
+        data["signed_on"] = "2024-02-30"
+    elif how == 4:
+        data["departs_on"] = "2015-12-31"
+    elif how == 5:
+        data["monthly_basic_wage"]["currency"] = "EUR"
+    elif how == 6 and payments:
+        payments[-1]["amount"] = -1
+    elif how == 7 and payments:
+        payments[0]["label"], payments[0]["category"] = "   ", ""
+    elif how == 8 and payments:
+        payments[-1]["payee"] = "boss"
+    elif how == 9 and payments:
+        payments[0]["currency"] = "GBP"
+    else:
+        data["stage"] = "ssw2" if data["programme"] != "ssw" else "titp1"
+
+
+@st.composite
+def batches(draw: Any) -> list[dict[str, Any]]:
+    inputs = draw(st.lists(engagement(), min_size=1, max_size=8))
+    for data in inputs:
+        if draw(st.integers(0, 5)) == 0:
+            _break(data, draw(st.integers(0, 10)))
+    return inputs
+
+
+def _expected(data: dict[str, Any]) -> dict[str, Any] | InputError:
+    try:
+        report = check_fees(data, "en")
+    except InputError as error:
+        return error
+    keys = [f.message_key for f in run_audit(parse_engagement(data)).findings]
+    findings = Counter(
+        (
+            f["rule"],
+            f["status"],
+            key,
+            f["excess_vnd"],
+            f["limit_vnd"],
+            f["paid_vnd"],
+            f["payments"][0] if f["rule"] == "PAYMENT-UNCLASSIFIED" else None,
+        )
+        for f, key in zip(report["findings"], keys, strict=True)
+    )
+    return {"findings": findings, "summary": report["summary"]}
+
+
+def _roundtrip(engagements: pl.DataFrame, payments: pl.DataFrame, fmt: str) -> Any:
+    with tempfile.TemporaryDirectory() as folder:
+        write_table(engagements, Path(folder) / f"engagements.{fmt}")
+        write_table(payments, Path(folder) / f"payments.{fmt}")
+        return read_tables(Path(folder))
+
+
+def compare(inputs: list[dict[str, Any]], fmt: str | None = None) -> dict[str, Any]:
+    """Run the batch on tables made from the inputs and compare with the single check."""
+    engagements, payments = frames_from_inputs(
+        [(i, f"agency-{i % 3}", data) for i, data in enumerate(inputs)]
+    )
+    if fmt:
+        engagements, payments = _roundtrip(engagements, payments, fmt)
+    result = audit_tables(engagements, payments, lang="en")
+    findings: dict[Any, Counter[tuple[Any, ...]]] = {}
+    for row in result.findings.iter_rows():
+        findings.setdefault(str(row[0]), Counter())[tuple(row[1:])] += 1
+    summaries = {str(r["engagement_id"]): r for r in result.engagements.iter_rows(named=True)}
+    errors = {str(r["engagement_id"]): r for r in result.errors.iter_rows(named=True)}
+    failed = 0
+    for i, data in enumerate(inputs):
+        want = _expected(data)
+        if isinstance(want, InputError):
+            failed += 1
+            assert str(i) not in findings and str(i) not in summaries
+            assert (errors[str(i)]["field"], errors[str(i)]["code"]) == (
+                want.field,
+                want.message_key,
+            )
+            continue
+        assert str(i) not in errors, errors.get(str(i))
+        assert findings[str(i)] == want["findings"], (i, data)
+        got = summaries[str(i)]
+        for key in SUMMARY_KEYS:
+            assert got[key] == want["summary"][key], (key, i, data)
+        for status, count in want["summary"]["counts"].items():
+            assert got[status] == count
+    assert len(errors) == failed
+    assert result.stats["single_path"] >= failed
+    return result.stats
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(batches())
+def test_batch_matches_the_single_check(inputs: list[dict[str, Any]]) -> None:
+    compare(inputs)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(batches(), st.sampled_from(["parquet", "csv"]))
+def test_batch_matches_the_single_check_through_files(inputs: list[Any], fmt: str) -> None:
+    compare(inputs, fmt)
+
+
+def test_the_law_cases_all_take_the_batch_path() -> None:
+    cases = [case["data"] for case in load_cases()]
+    stats = compare(cases)
+    assert stats["single_path"] == 0 and stats["batch_path"] == len(cases)
+
+
+def test_unusual_numbers_go_through_the_single_check_and_still_agree() -> None:
+    base = load_cases()[0]["data"]
+    odd = [
+        {**base, "fx": {"JPY": "170.12345"}},  # five decimals
+        {**base, "contract_months": "  24 "},  # spaces
+        {**base, "monthly_basic_wage": {"amount": "1.8e5", "currency": "JPY"}},
+    ]
+    stats = compare([base, *odd])
+    assert stats["single_path"] == len(odd)
+
+
+def test_ids_missing_repeated_or_unknown_are_reported_not_dropped() -> None:
+    data = load_cases()[0]["data"]
+    engagements, payments = frames_from_inputs([("a", "x", data), ("b", "x", data)])
+    engagements = pl.concat(
+        [engagements, engagements.head(1), engagements.head(1).with_columns(engagement_id=None)]
+    )
+    payments = pl.concat([payments, payments.head(1).with_columns(engagement_id=pl.lit("zz"))])
+    result = audit_tables(engagements, payments, lang="vi")
+    codes = sorted(result.errors.select("engagement_id", "code").iter_rows(), key=str)
+    assert codes == sorted(
+        [("a", "duplicate_id"), ("a", "duplicate_id"), (None, "required"), ("zz", "unknown_engagement")],
+        key=str,
+    )
+    assert result.engagements["engagement_id"].to_list() == ["b"]
+    assert all(result.errors["message"].str.len_chars() > 0)
+    agencies = result.agencies.row(0, named=True)
+    assert agencies["agency_id"] == "x" and agencies["engagements"] == 1
+    assert agencies["input_errors"] == 3  # two rows of "a" and the row without an id
+
+
+def test_agency_summary_adds_up() -> None:
+    cases = [case["data"] for case in load_cases()]
+    engagements, payments = frames_from_inputs(
+        [(i, f"agency-{i % 4}", data) for i, data in enumerate(cases)]
+    )
+    result = audit_tables(engagements, payments)
+    by_agency = {r["agency_id"]: r for r in result.agencies.iter_rows(named=True)}
+    for agency, rows in result.engagements.group_by("agency_id"):
+        got = by_agency[agency[0]]
+        assert got["engagements"] == rows.height
+        assert got["excess_vnd"] == rows["excess_vnd"].sum()
+        assert got["violations"] == rows["violation"].sum()
+        assert got["engagements_with_violation"] == (rows["status"] == "violation").sum()
+    violations = result.findings.filter(pl.col("status") == "violation").height
+    assert result.agencies["violations"].sum() == violations
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_empty_tables(fmt: str) -> None:
+    engagements, payments = frames_from_inputs([])
+    result = audit_tables(engagements, payments)
+    assert result.findings.height == 0 and result.errors.height == 0
