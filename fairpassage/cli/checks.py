@@ -33,14 +33,82 @@ def register(commands: Subcommands) -> None:
         ),
     ):
         sub = commands.add_parser(name, help=help_text)
-        sub.add_argument("file", help="the input as JSON, or - for standard input")
+        batch = name == "check-fees"
+        sub.add_argument(
+            "file",
+            nargs="?" if batch else None,
+            help="the input as JSON, or - for standard input",
+        )
         sub.add_argument(
             "--lang",
             dest="report_lang",
             choices=("vi", "ja", "en"),
             help="language of the report (default: the command's --lang)",
         )
-        sub.set_defaults(handler=_handler(engine))
+        handler = _handler(engine)
+        if batch:
+            _add_batch_options(sub)
+            handler = _with_batch(handler)
+        sub.set_defaults(handler=handler)
+
+
+def _add_batch_options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--batch",
+        metavar="IN",
+        help="check many engagements: a folder with engagements and payments tables "
+        "(.parquet or .csv; columns in docs/batch.md) instead of one JSON file",
+    )
+    sub.add_argument(
+        "--out",
+        metavar="OUT",
+        help="with --batch: the folder to create with findings, engagements, agencies and "
+        "errors tables and manifest.json (written whole or not at all)",
+    )
+    sub.add_argument(
+        "--format",
+        choices=("parquet", "csv"),
+        default="parquet",
+        help="with --batch: the format of the result tables (default: parquet)",
+    )
+
+
+def _progress(stage: str, fraction: float) -> None:
+    sys.stderr.write(f"[{fraction:4.0%}] {stage}\n")
+    sys.stderr.flush()
+
+
+def _with_batch(single: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        if args.batch is None:
+            if args.file is None:
+                raise CommandError("file: give a JSON file, or --batch IN --out OUT")
+            return single(args)
+        if args.file is not None:
+            raise CommandError("file: give either a JSON file or --batch, not both")
+        if not args.out:
+            raise CommandError("--out: required with --batch")
+        return _run_batch(Path(args.batch), Path(args.out), args.format, args.report_lang or args.lang)
+
+    return run
+
+
+def _run_batch(source: Path, out: Path, fmt: str, lang: str) -> int:
+    from fairpassage.law.batch import run_batch
+    from fairpassage.law.batch_io import BatchFileError
+
+    try:
+        result = run_batch(source, out, fmt=fmt, lang=lang, progress=_progress)
+    except BatchFileError as error:
+        raise CommandError(str(error)) from error
+    stats = result.stats
+    sys.stderr.write(
+        f"{stats['checked']} engagements checked ({stats['single_path']} by the single check), "
+        f"{stats['input_errors']} input errors, {stats['seconds']} s -> {out}\n"
+    )
+    json.dump(stats, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    return 0
 
 
 def _read(name: str, lang: str) -> object:

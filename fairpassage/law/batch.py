@@ -623,3 +623,37 @@ def agency_summary(per_engagement: pl.DataFrame, errors: pl.DataFrame) -> pl.Dat
     return out.with_columns(pl.col(counts).fill_null(0).cast(pl.Int64)).sort(
         "excess_vnd", AGENCY_ID, descending=[True, False], nulls_last=True
     )
+
+
+OUTPUT_TABLES = ("findings", "engagements", "agencies", "errors")
+
+
+def run_batch(
+    source: Path,
+    out: Path,
+    *,
+    fmt: str = "parquet",
+    lang: str = "vi",
+    progress: Progress | None = None,
+) -> BatchResult:
+    """Read ``source`` (a folder with engagements.* and payments.*), audit, and publish the four
+    tables and ``manifest.json`` into the folder ``out`` atomically (see ``batch_io.publish``)."""
+    from fairpassage.law.batch_io import MANIFEST, publish, read_tables, write_table
+
+    if fmt not in ("parquet", "csv"):
+        raise ValueError(f"format {fmt}")
+    tell = progress or (lambda stage, fraction: None)
+    tell("read", 0.0)
+    engagements, payments = read_tables(source)
+    result = audit_tables(engagements, payments, lang=lang, progress=progress)
+
+    def write(folder: Path) -> None:
+        for i, name in enumerate(OUTPUT_TABLES):
+            tell(f"write {name}", 0.9 + i / 50)
+            write_table(getattr(result, name), folder / f"{name}.{fmt}")
+        manifest = {**result.stats, "format": fmt, "tables": list(OUTPUT_TABLES)}
+        (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+
+    publish(out, write)
+    tell("done", 1.0)
+    return result

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import signal
+import subprocess
+import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -306,3 +310,99 @@ def test_empty_tables(fmt: str) -> None:
     engagements, payments = frames_from_inputs([])
     result = audit_tables(engagements, payments)
     assert result.findings.height == 0 and result.errors.height == 0
+
+
+# ------------------------------------------------------------------ command line and faults
+
+CLI = "import sys; from fairpassage.cli import main; sys.exit(main(sys.argv[1:]))"
+
+
+def _command(*args: str) -> list[str]:
+    return [sys.executable, "-c", CLI, "check-fees", *args]
+
+
+def _source(folder: Path, n: int, fmt: str = "parquet") -> Path:
+    from tests.bench.bench_batch import synthetic
+
+    engagements, payments = synthetic(n, seed=5)
+    folder.mkdir()
+    write_table(engagements, folder / f"engagements.{fmt}")
+    write_table(payments, folder / f"payments.{fmt}")
+    return folder
+
+
+def test_command_writes_the_tables_and_shows_progress(tmp_path: Path) -> None:
+    source = _source(tmp_path / "in", 300, fmt="csv")
+    out = tmp_path / "out"
+    done = subprocess.run(
+        _command("--batch", str(source), "--out", str(out), "--format", "csv"),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "[100%] done" in done.stderr and "write findings" in done.stderr
+    stats = json.loads(done.stdout)
+    assert stats["checked"] == 300 and stats["single_path"] == 0
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    assert manifest["format"] == "csv"
+    findings = pl.read_csv(out / "findings.csv")
+    assert findings.height == stats["findings"]
+    assert set(findings["rule_id"]) >= {"VN-SERVICE-FEE-CAP", "PAYMENT-UNCLASSIFIED"}
+    # a second run replaces the earlier result whole
+    again = subprocess.run(
+        _command("--batch", str(source), "--out", str(out)), capture_output=True, check=False
+    )
+    assert again.returncode == 0
+    assert (out / "findings.parquet").is_file() and not (out / "findings.csv").exists()
+
+
+def test_command_refuses_bad_arguments(tmp_path: Path) -> None:
+    stranger = tmp_path / "mine"
+    stranger.mkdir()
+    (stranger / "notes.txt").write_text("keep me", "utf-8")
+    source = _source(tmp_path / "in", 5)
+    for args, words in (
+        (("--batch", str(source)), "--out"),
+        (("--batch", str(tmp_path / "none"), "--out", str(tmp_path / "o")), "not a folder"),
+        (("--batch", str(source), "--out", str(stranger)), "not a batch result"),
+        ((), "--batch"),
+    ):
+        done = subprocess.run(_command(*args), capture_output=True, text=True, check=False)
+        assert done.returncode == 2 and words in done.stderr, (args, done.stderr)
+    assert (stranger / "notes.txt").read_text("utf-8") == "keep me"
+
+
+def test_a_killed_batch_leaves_no_output_and_runs_again(tmp_path: Path) -> None:
+    source = _source(tmp_path / "in", 150_000)
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        _command("--batch", str(source), "--out", str(out)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    seen = []
+    for line in process.stderr:
+        seen.append(line)
+        if "write findings" in line:  # the result files are being written: kill now
+            process.send_signal(signal.SIGKILL)
+            break
+    process.wait(timeout=60)
+    assert process.returncode == -signal.SIGKILL, seen
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.tmp-")]
+    done = subprocess.run(
+        _command("--batch", str(source), "--out", str(out)), capture_output=True, check=False
+    )
+    assert done.returncode == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "agencies.parquet",
+        "engagements.parquet",
+        "errors.parquet",
+        "findings.parquet",
+        "manifest.json",
+    ]
+    assert pl.read_parquet(out / "engagements.parquet").height == 150_000
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]  # leftovers removed
