@@ -88,14 +88,16 @@ def _with_batch(single: Callable[[argparse.Namespace], int]) -> Callable[[argpar
             raise CommandError("file: give either a JSON file or --batch, not both")
         if not args.out:
             raise CommandError("--out: required with --batch")
-        return _run_batch(Path(args.batch), Path(args.out), args.format, args.report_lang or args.lang)
+        return _run_batch(
+            Path(args.batch), Path(args.out), args.format, args.report_lang or args.lang
+        )
 
     return run
 
 
 def _run_batch(source: Path, out: Path, fmt: str, lang: str) -> int:
-    from fairpassage.law.batch import run_batch
-    from fairpassage.law.batch_io import BatchFileError
+    from fairpassage.law.batch import run_batch  # noqa: PLC0415 (Polars only when needed)
+    from fairpassage.law.batch_io import BatchFileError  # noqa: PLC0415
 
     try:
         result = run_batch(source, out, fmt=fmt, lang=lang, progress=_progress)

@@ -244,11 +244,11 @@ def publish(out: Path, write: Any) -> None:
         write(temp)
         if out.exists():
             old = out.parent / f".{out.name}.old-{os.getpid()}"
-            os.replace(out, old)
-            os.replace(temp, out)
+            out.replace(old)
+            temp.replace(out)
             shutil.rmtree(old, ignore_errors=True)
         else:
-            os.replace(temp, out)
+            temp.replace(out)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise

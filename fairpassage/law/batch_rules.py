@@ -114,6 +114,7 @@ def outcome(
         *conditional, (_none, last) = branches
         expr: Any = None
         for cond, values in conditional:
+            assert cond is not None
             value = _lit(values.get(name, defaults.get(name)), dtypes[name])
             expr = pl.when(cond).then(value) if expr is None else expr.when(cond).then(value)
         fallback = _lit(last.get(name, defaults.get(name)), dtypes[name])
@@ -298,7 +299,10 @@ def rule_columns(jp_possible: int, ilo_possible: int) -> list[pl.Expr]:
         ],
     )
     # ILO-ILLEGITIMATE-COST
-    il_n, il_p = dynamic_sum("N", "ilo_bad", ilo_possible), dynamic_sum("P", "ilo_bad", ilo_possible)
+    il_n, il_p = (
+        dynamic_sum("N", "ilo_bad", ilo_possible),
+        dynamic_sum("P", "ilo_bad", ilo_possible),
+    )
     exprs += outcome(
         11,
         [
@@ -378,7 +382,12 @@ def summary_columns() -> list[pl.Expr]:
 
 
 def whole_possible(jp_possible: int, ilo_possible: int) -> int:
-    return mask(["brokerage", "deposit", "selection_fee"]) | DEPOSIT_PENALTY | jp_possible | ilo_possible
+    return (
+        mask(["brokerage", "deposit", "selection_fee"])
+        | DEPOSIT_PENALTY
+        | jp_possible
+        | ilo_possible
+    )
 
 
 def excess_column(possible: int) -> pl.Expr:
@@ -395,14 +404,11 @@ def excess_column(possible: int) -> pl.Expr:
     def partial(i: int, rest: pl.Expr) -> pl.Expr:
         excess = pl.col(f"{i}_excess")
         return (
-            pl.when(_violation(i) & (excess > 0))
-            .then(pl.min_horizontal(excess, rest))
-            .otherwise(0)
+            pl.when(_violation(i) & (excess > 0)).then(pl.min_horizontal(excess, rest)).otherwise(0)
         )
 
-    esd_rest = static_sum("E", ESD_MASK) - static_sum("E", 0).add(
-        pl.sum_horizontal([inside("E", c) for c in _bits(ESD_MASK & possible)] or [pl.lit(0)])
-    )
+    in_whole = [inside("E", c) for c in _bits(ESD_MASK & possible)]
+    esd_rest = static_sum("E", ESD_MASK) - (pl.sum_horizontal(in_whole) if in_whole else 0)
     return (
         dynamic_sum("P", "whole_mask", possible)
         + partial(0, outside("service_fee"))
@@ -434,4 +440,5 @@ def overall_status() -> pl.Expr:
         cond = pl.col(status) > 0
         value = pl.lit(status, STATUS)
         expr = pl.when(cond).then(value) if expr is None else expr.when(cond).then(value)
-    return expr.otherwise(pl.lit("not_applicable", STATUS)).alias("status")
+    result: pl.Expr = expr.otherwise(pl.lit("not_applicable", STATUS)).alias("status")
+    return result

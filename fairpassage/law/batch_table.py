@@ -23,7 +23,9 @@ def group_table(
     rows: list[dict[str, Any]] = []
     for sw, dw, programme, stage, prior, same in keys.select(GROUP_KEYS).iter_rows():
         g = group_constants(store, points, (sw, dw, programme, stage, prior, same))
-        row: dict[str, Any] = dict(zip(GROUP_KEYS, (sw, dw, programme, stage, prior, same)))
+        row: dict[str, Any] = dict(
+            zip(GROUP_KEYS, (sw, dw, programme, stage, prior, same), strict=True)
+        )
         row["sf_spec"] = specs.setdefault(g.service_fee, len(specs))
         for k, capped in enumerate(g.capped):
             row[f"cap{k}_limit"] = capped.limit

@@ -72,31 +72,37 @@ def synthetic(n: int = ENGAGEMENTS, seed: int = 9) -> tuple[pl.DataFrame, pl.Dat
 
     def flags() -> pl.Series:
         values = rng.integers(0, 3, n)
-        return pl.Series(values).replace_strict({0: None, 1: False, 2: True}, return_dtype=pl.Boolean)
+        return pl.Series(values).replace_strict(
+            {0: None, 1: False, 2: True}, return_dtype=pl.Boolean
+        )
 
-    engagements = pl.DataFrame(
-        {
-            "engagement_id": np.arange(n, dtype=np.int64),
-            "agency_id": [f"AG{k:03d}" for k in rng.integers(0, 300, n)],
-            "programme": [PAIRS[k][0] for k in pair],
-            "stage": [PAIRS[k][1] for k in pair],
-            "prior": rng.choice(["none", "titp2_completed", "titp3_completed"], n),
-            "same_sending_and_supervising": rng.random(n) < 0.3,
-            "contract_months": rng.integers(1, 61, n),
-            "monthly_basic_wage_amount": np.where(vnd_wage, wage_jpy * 170, wage_jpy),
-            "monthly_basic_wage_currency": np.where(vnd_wage, "VND", "JPY"),
-            "passport_held": flags(),
-            "penalty_contract": flags(),
-            "forced_savings": flags(),
-            "fx_JPY": rng.integers(16000, 19000, n) / 100,
-            "fx_USD": rng.integers(24000, 26000, n).astype(np.float64),
-        }
-    ).with_columns(
-        signed_on=pl.lit(dt.date(2021, 6, 1)) + pl.duration(days=pl.Series(signed)),
-    ).with_columns(
-        departs_on=pl.when(pl.Series(no_departure))
-        .then(None)
-        .otherwise(pl.col("signed_on") + pl.duration(days=pl.Series(wait))),
+    engagements = (
+        pl.DataFrame(
+            {
+                "engagement_id": np.arange(n, dtype=np.int64),
+                "agency_id": [f"AG{k:03d}" for k in rng.integers(0, 300, n)],
+                "programme": [PAIRS[k][0] for k in pair],
+                "stage": [PAIRS[k][1] for k in pair],
+                "prior": rng.choice(["none", "titp2_completed", "titp3_completed"], n),
+                "same_sending_and_supervising": rng.random(n) < 0.3,
+                "contract_months": rng.integers(1, 61, n),
+                "monthly_basic_wage_amount": np.where(vnd_wage, wage_jpy * 170, wage_jpy),
+                "monthly_basic_wage_currency": np.where(vnd_wage, "VND", "JPY"),
+                "passport_held": flags(),
+                "penalty_contract": flags(),
+                "forced_savings": flags(),
+                "fx_JPY": rng.integers(16000, 19000, n) / 100,
+                "fx_USD": rng.integers(24000, 26000, n).astype(np.float64),
+            }
+        )
+        .with_columns(
+            signed_on=pl.lit(dt.date(2021, 6, 1)) + pl.duration(days=pl.lit(pl.Series(signed))),
+        )
+        .with_columns(
+            departs_on=pl.when(pl.Series(no_departure))
+            .then(None)
+            .otherwise(pl.col("signed_on") + pl.duration(days=pl.lit(pl.Series(wait)))),
+        )
     )
     m = n * PAYMENTS_EACH
     currency = rng.choice(["VND", "VND", "VND", "JPY", "USD"], m)
@@ -124,7 +130,9 @@ def single_rate(engagements: pl.DataFrame, payments: pl.DataFrame) -> float:
     grouped: dict[Any, list[dict[str, Any]]] = {}
     for row in payments.filter(pl.col("engagement_id").is_in(ids)).iter_rows(named=True):
         grouped.setdefault(row["engagement_id"], []).append(row)
-    inputs = [row_to_input(r, grouped.get(r["engagement_id"], [])) for r in sample.iter_rows(named=True)]
+    inputs = [
+        row_to_input(r, grouped.get(r["engagement_id"], [])) for r in sample.iter_rows(named=True)
+    ]
     start = time.perf_counter()
     for data in inputs:
         law.check_fees(data, "vi")
@@ -181,16 +189,16 @@ def bench_batch(n: int = ENGAGEMENTS) -> dict[str, Any]:
         f"batch audit       {batch:8.2f} s  {rate:12,.0f} engagements/s"
         f"   budget < {budget:.1f} s: {'met' if batch < budget else 'MISSED'}"
     )
-    print(
-        f"single check      {'':8}    {single:12,.0f} engagements/s   (sample of {SAMPLE:,})"
-    )
+    print(f"single check      {'':8}    {single:12,.0f} engagements/s   (sample of {SAMPLE:,})")
     print(
         f"ratio             {rate / single:8.1f}x"
         f"   budget >= {SPEEDUP:.0f}x: {'met' if rate / single >= SPEEDUP else 'MISSED'}"
     )
-    print(f"with Parquet read and write {files:6.2f} s;  {figures['findings']:,} findings;"
-          f" {figures['distinct_labels']} distinct labels;"
-          f" {figures['single_path']} engagements through the single check")
+    print(
+        f"with Parquet read and write {files:6.2f} s;  {figures['findings']:,} findings;"
+        f" {figures['distinct_labels']} distinct labels;"
+        f" {figures['single_path']} engagements through the single check"
+    )
     return figures
 
 

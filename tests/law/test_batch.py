@@ -24,6 +24,7 @@ from fairpassage.law.engagement import PAYEES, PRIORS, STAGES, parse_engagement
 from fairpassage.law.lexicon import LEXICON
 from fairpassage.law.rules import run_audit
 from fairpassage.law.taxonomy import CATEGORIES
+from tests.bench.bench_batch import synthetic
 from tests.law.helpers import load_cases
 
 BOUNDARY_DATES = [
@@ -80,7 +81,7 @@ def labels(draw: Any) -> str:
 @st.composite
 def money(draw: Any, top: int) -> int | str | float:
     """An amount as an integer (mostly), a decimal text or a float with two decimals."""
-    whole = draw(st.integers(0, top))
+    whole: int = draw(st.integers(0, top))
     style = draw(st.sampled_from(["int", "int", "int", "text", "float"]))
     if style == "int":
         return whole
@@ -168,7 +169,7 @@ def _break(data: dict[str, Any], how: int) -> None:
 
 @st.composite
 def batches(draw: Any) -> list[dict[str, Any]]:
-    inputs = draw(st.lists(engagement(), min_size=1, max_size=8))
+    inputs: list[dict[str, Any]] = draw(st.lists(engagement(), min_size=1, max_size=8))
     for data in inputs:
         if draw(st.integers(0, 5)) == 0:
             _break(data, draw(st.integers(0, 10)))
@@ -278,7 +279,12 @@ def test_ids_missing_repeated_or_unknown_are_reported_not_dropped() -> None:
     result = audit_tables(engagements, payments, lang="vi")
     codes = sorted(result.errors.select("engagement_id", "code").iter_rows(), key=str)
     assert codes == sorted(
-        [("a", "duplicate_id"), ("a", "duplicate_id"), (None, "required"), ("zz", "unknown_engagement")],
+        [
+            ("a", "duplicate_id"),
+            ("a", "duplicate_id"),
+            (None, "required"),
+            ("zz", "unknown_engagement"),
+        ],
         key=str,
     )
     assert result.engagements["engagement_id"].to_list() == ["b"]
@@ -322,8 +328,6 @@ def _command(*args: str) -> list[str]:
 
 
 def _source(folder: Path, n: int, fmt: str = "parquet") -> Path:
-    from tests.bench.bench_batch import synthetic
-
     engagements, payments = synthetic(n, seed=5)
     folder.mkdir()
     write_table(engagements, folder / f"engagements.{fmt}")
