@@ -293,10 +293,11 @@ class Index:
     def _add_name(self, position: int, raw: str, name: NormalisedName) -> None:
         ref = len(self._names)
         self._names.append((position, raw, name))
-        self._compacts.append(name.compact)
+        compact = name.compact
+        self._compacts.append(compact)
         self._cores.append(name.core)
-        self._by_compact.setdefault(name.compact, []).append(ref)
-        if name.compact.isascii():
+        self._by_compact.setdefault(compact, []).append(ref)
+        if compact.isascii():
             self._words.update(name.tokens)
         self._by_sorted.setdefault(tuple(sorted(name.tokens)), []).append(ref)
         for table, keys in (

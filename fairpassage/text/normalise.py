@@ -17,6 +17,7 @@ zeros of each digit run removed.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 
@@ -147,7 +148,7 @@ _JA_PAREN_RE = re.compile(
 _JA_FORM_RE = re.compile(
     "|".join(re.escape(s) for s in sorted([*_JA_FORMS, *_JA_ALIASES], key=lambda s: -len(s)))
 )
-_SPACES = re.compile(r"\s+")
+_FORM_SETS: dict[frozenset[str], frozenset[str]] = {}
 _DIGITS_OR_NOT = re.compile(r"\d+|\D+")
 #: Not a letter or digit (``\W`` is exactly ``not str.isalnum()``, plus the underscore).
 _NOT_ALNUM = re.compile(r"[\W_]+")
@@ -298,7 +299,11 @@ def normalise_name(name: str) -> NormalisedName:
     raw_initials = "".join(t[0] for t in text.split())
     text = _remove_ja_forms(text, forms)
     tokens = _remove_latin_forms(text.split(), forms)
-    return NormalisedName(tuple(tokens), frozenset(forms), raw_initials)
+    # Names share their words and legal forms: one object each keeps a large index small.
+    frozen = frozenset(forms)
+    return NormalisedName(
+        tuple(sys.intern(t) for t in tokens), _FORM_SETS.setdefault(frozen, frozen), raw_initials
+    )
 
 
 def licence_key(number: str) -> str:
