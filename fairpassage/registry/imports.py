@@ -262,6 +262,10 @@ def _apply(
         for row, org in zip(creates, organisations, strict=True)
         for other in dict.fromkeys(row.other_names)
         if other != row.name
+    ] + [
+        OrganisationName(organisation=org, name=row.reading, is_reading=True)
+        for row, org in zip(creates, organisations, strict=True)
+        if row.reading
     ]
     OrganisationName.objects.bulk_create(names, batch_size=BATCH_SIZE, ignore_conflicts=True)
     known = _known_licences({row.issuer for row in rows if row.issuer})

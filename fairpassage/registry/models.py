@@ -37,6 +37,9 @@ class OrganisationName(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="other_names"
     )
     name = models.CharField(_("name"), max_length=300)
+    is_reading = models.BooleanField(
+        default=False, help_text="the kana reading of a Japanese name (フリガナ)"
+    )
 
     class Meta:
         constraints: ClassVar = [

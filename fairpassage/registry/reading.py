@@ -83,6 +83,7 @@ class ParsedRow:
     issued_on: dt.date | None
     expires_on: dt.date | None
     other_names: tuple[str, ...] = ()
+    reading: str = ""
     address: str = ""
     phone: str = ""
     website: str = ""
@@ -391,7 +392,7 @@ def _parse_row(
         bad("licence_expires_on", _("The licence expires before it was issued."))
     if len(errors) > found_before:
         return None
-    others = tuple(n for n in (_text(cell("english_name")), _text(cell("reading"))) if n)
+    english = _text(cell("english_name"))
     return ParsedRow(
         row=number,
         name=name,
@@ -403,7 +404,8 @@ def _parse_row(
         status=status if licence_number else "",
         issued_on=issued,
         expires_on=expires,
-        other_names=others,
+        other_names=(english,) if english else (),
+        reading=_text(cell("reading")),
         address=_text(cell("address")),
         phone=_text(cell("phone")),
         website=_text(cell("website")),

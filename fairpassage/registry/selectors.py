@@ -127,10 +127,14 @@ def _build_index(country: str) -> Index:
     if country:
         orgs = orgs.filter(country=country)
     names: dict[int, list[str]] = {}
-    for org_id, name in OrganisationName.objects.filter(organisation__in=orgs).values_list(
-        "organisation_id", "name"
-    ):
-        names.setdefault(org_id, []).append(name)
+    readings: dict[int, str] = {}
+    for org_id, name, is_reading in OrganisationName.objects.filter(
+        organisation__in=orgs
+    ).values_list("organisation_id", "name", "is_reading"):
+        if is_reading:
+            readings[org_id] = name
+        else:
+            names.setdefault(org_id, []).append(name)
     numbers: dict[int, list[str]] = {}
     for org_id, number in Licence.objects.filter(organisation__in=orgs).values_list(
         "organisation_id", "number"
@@ -141,6 +145,7 @@ def _build_index(country: str) -> Index:
             id=str(pk),
             names=tuple(n for n in (name, local, *names.get(pk, ())) if n),
             licences=tuple(numbers.get(pk, ())),
+            reading=readings.get(pk, ""),
         )
         for pk, name, local in orgs.values_list("pk", "name", "name_local")
     )
