@@ -22,7 +22,7 @@ from fairpassage.registry.models import (
     RegistryVersion,
     ReviewStatus,
 )
-from fairpassage.text.match import Candidate, Index
+from fairpassage.text.match import Candidate, Index, Match
 
 #: Aggregates over fewer people than this are not shown (privacy).
 MIN_CELL = 5
@@ -93,12 +93,19 @@ class AgencyMatch:
         }
 
 
+@dataclass(frozen=True)
+class _Built:
+    index: Index
+    country_of: dict[str, str]
+
+
 class _IndexCache:
-    """One search index per country filter, rebuilt when the registry changes."""
+    """One search index of every active organisation, rebuilt when the registry changes; the
+    country filter is applied to its results (one copy of the names in memory, not three)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._indexes: dict[tuple[str, Any], Index] = {}
+        self._built: tuple[Any, _Built] | None = None
 
     @staticmethod
     def version() -> tuple[Any, ...]:
@@ -106,26 +113,26 @@ class _IndexCache:
         registry = RegistryVersion.objects.filter(pk=1).values_list("value", flat=True).first()
         return (orgs["n"], orgs["at"], registry)
 
-    def get(self, country: str) -> Index:
+    def get(self) -> _Built:
         version = self.version()
-        key = (country, version)
-        index = self._indexes.get(key)
-        if index is not None:
-            return index
+        built = self._built
+        if built is not None and built[0] == version:
+            return built[1]
         with self._lock:
-            index = self._indexes.get(key)
-            if index is None:
-                index = _build_index(country)
-                self._indexes = {k: v for k, v in self._indexes.items() if k[1] == version} | {
-                    key: index
-                }
-        return index
+            if self._built is None or self._built[0] != version:
+                self._built = (version, _build_index())
+            return self._built[1]
+
+    def search(self, text: str, *, country: str, limit: int) -> list[Match]:
+        built = self.get()
+        if not country:
+            return built.index.search(text, limit=limit)
+        wider = built.index.search(text, limit=max(limit * 5, 50))
+        return [m for m in wider if built.country_of.get(m.id) == country][:limit]
 
 
-def _build_index(country: str) -> Index:
+def _build_index() -> _Built:
     orgs = Organisation.objects.filter(is_active=True)
-    if country:
-        orgs = orgs.filter(country=country)
     names: dict[int, list[str]] = {}
     readings: dict[int, str] = {}
     for org_id, name, is_reading in OrganisationName.objects.filter(
@@ -140,15 +147,17 @@ def _build_index(country: str) -> Index:
         "organisation_id", "number"
     ):
         numbers.setdefault(org_id, []).append(number)
-    return Index.build(
+    rows = list(orgs.values_list("pk", "name", "name_local", "country"))
+    index = Index.build(
         Candidate(
             id=str(pk),
             names=tuple(n for n in (name, local, *names.get(pk, ())) if n),
             licences=tuple(numbers.get(pk, ())),
             reading=readings.get(pk, ""),
         )
-        for pk, name, local in orgs.values_list("pk", "name", "name_local")
+        for pk, name, local, _country in rows
     )
+    return _Built(index, {str(pk): country for pk, _n, _l, country in rows})
 
 
 _CACHE = _IndexCache()
@@ -164,7 +173,7 @@ def agencies_search(
     *, text: str, on: dt.date, country: str = "", limit: int = 10
 ) -> list[AgencyMatch]:
     """Organisations matching ``text``, best first, each with its licence status on ``on``."""
-    matches = _CACHE.get(country).search(text, limit=limit)
+    matches = _CACHE.search(text, country=country, limit=limit)
     ids = [int(m.id) for m in matches]
     orgs = Organisation.objects.in_bulk(ids)
     licences: dict[int, list[Licence]] = {}
@@ -190,7 +199,7 @@ RESOLVE_SCORE, RESOLVE_MARGIN = 0.85, 0.1
 
 def agency_resolve(*, text: str) -> Organisation:
     """The one agency ``text`` names, or InvalidInput on the field ``agency``."""
-    matches = _CACHE.get("").search(text, limit=2)
+    matches = _CACHE.search(text, country="", limit=2)
     if (
         matches
         and matches[0].score >= RESOLVE_SCORE
