@@ -20,6 +20,7 @@ How it stays identical to :func:`fairpassage.law.check_fees`:
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from collections.abc import Callable
@@ -92,7 +93,7 @@ def _aggregate(pay: pl.DataFrame, n: int) -> dict[str, np.ndarray[Any, Any]]:
     Each amount is below 2**44 and an engagement has at most 200 payments, so float sums are
     exact integers.
     """
-    good = pay.filter(pl.col("_pok"))
+    good = pay.select("_row", "cat", "amount_vnd", "payee_s", "_pok").filter(pl.col("_pok"))
     rows = good["_row"].cast(pl.Int64).to_numpy()
     cats = good["cat"].cast(pl.Int64).to_numpy()
     amounts = good["amount_vnd"].cast(pl.Float64).to_numpy()
@@ -111,14 +112,15 @@ def _aggregate(pay: pl.DataFrame, n: int) -> dict[str, np.ndarray[Any, Any]]:
             out[f"E{c}"] = esd_sums[:, c].astype(np.int64)
     all_rows = pay["_row"].drop_nulls().cast(pl.Int64).to_numpy()
     out["n_items"] = np.bincount(all_rows, minlength=n).astype(np.int64)
-    bad_rows = pay.filter(~pl.col("_pok") & pl.col("_row").is_not_null())["_row"]
+    bad_rows = pay.select("_row", "_pok").filter(~pl.col("_pok") & pl.col("_row").is_not_null())
+    bad_rows = bad_rows["_row"]
     out["n_bad"] = np.bincount(bad_rows.cast(pl.Int64).to_numpy(), minlength=n).astype(np.int64)
     return out
 
 
 def _limits(frame: pl.DataFrame, factor: str, known: pl.Expr, name: str) -> pl.DataFrame:
     """``round_vnd(wage_vnd * factor)``: floats where the result is certain, Decimal elsewhere."""
-    x = (pl.col("wage_w").cast(pl.Float64) / 1e6) * pl.col(factor).cast(pl.Float64)
+    x = (pl.col("wage_w").cast(pl.Float64) / 1e6) * pl.col(f"{factor}_f")
     frac = x - x.floor()
     frame = frame.with_columns(
         (x + 0.5).floor().cast(pl.Int64).alias(name),
@@ -126,8 +128,9 @@ def _limits(frame: pl.DataFrame, factor: str, known: pl.Expr, name: str) -> pl.D
     )
     doubtful = frame.filter(pl.col("_amb"))
     if doubtful.height:
+        factors: dict[str, Decimal] = {}
         exact = [
-            round_vnd(Decimal(w).scaleb(-6) * Decimal(f))
+            round_vnd(Decimal(w).scaleb(-6) * factors.setdefault(f, Decimal(f)))
             for w, f in doubtful.select("wage_w", factor).iter_rows()
         ]
         values = frame[name].to_numpy().copy()
@@ -155,13 +158,26 @@ SUMMARY_COLUMNS = (
 )
 
 
+def _with_service_fee(fast: pl.DataFrame, specs: list[Any]) -> pl.DataFrame:
+    """The service-fee cap columns, looked up by (date readings, contract length)."""
+    width = 121  # contract lengths 1..120
+    key = (fast["sf_spec"] * width + fast["months_v"]).to_numpy()
+    present = np.unique(key)
+    table = service_fee_table(
+        pl.DataFrame({"sf_spec": present // width, "months_v": present % width}), specs
+    )
+    slot = np.full(len(specs) * width, -1, np.int64)
+    slot[present] = np.arange(len(present))
+    gathered = table.drop("sf_spec", "months_v").select(pl.all().gather(pl.Series(slot[key])))
+    return fast.with_columns(gathered.get_columns())
+
+
 def _vector_audit(fast: pl.DataFrame, store: ParameterStore, points: Any) -> pl.DataFrame:
     """Rule columns and summary columns for the engagements read entirely by the fast path."""
     keys = fast.select("sw", "dw", "programme_v", "stage_v", "prior_v", "same_v").unique()
     groups, specs = group_table(keys, store, points)
     fast = fast.join(groups, on=list(groups.columns[:6]), how="left")
-    fee_keys = fast.select("sf_spec", "months_v").unique()
-    fast = fast.join(service_fee_table(fee_keys, specs), on=["sf_spec", "months_v"], how="left")
+    fast = _with_service_fee(fast, specs)
     fast = fast.with_columns(*[pl.col(f"{name}_v").alias(name) for name in CONDUCT_FIELDS])
     fast = _limits(fast, "sf_factor", pl.col("sf_known"), "sf_limit")
     esd_known = pl.col("esd_kind").is_in(["capped", "unverified"])
@@ -254,8 +270,15 @@ def audit_tables(
 ) -> BatchResult:
     """Check every engagement of the tables; see the module documentation."""
     store = store or default_store()
-    tell = progress or (lambda stage, fraction: None)
     started = time.perf_counter()
+    marks: list[tuple[str, float]] = []
+
+    def tell(stage: str, fraction: float) -> None:
+        marks.append((stage, time.perf_counter()))
+        if progress:
+            progress(stage, fraction)
+
+    tell("link payments", 0.0)
     points = breakpoints(store)
     eng = _complete(engagements, ENGAGEMENT_COLUMNS).with_row_index("_row")
     pay = _complete(payments, PAYMENT_COLUMNS).with_row_index("_prow")
@@ -275,10 +298,10 @@ def audit_tables(
     )
     raw_rows = pay["_row"].cast(pl.Int64).fill_null(-1).to_numpy()
     pay = pay.with_columns(_idx=pl.Series(positions(raw_rows)))
-    tell("validate", 0.1)
+    tell("validate and classify labels", 0.1)
     eng = parse_engagements(eng, points)
     pay = parse_payments(pay, eng)
-    tell("classify", 0.3)
+    tell("aggregate payments", 0.3)
     agg = _aggregate(pay, n)
     eng = eng.with_columns(
         **{k: pl.Series(k, v) for k, v in agg.items()},
@@ -293,12 +316,12 @@ def audit_tables(
         _fast=pl.col("_row").is_not_null()
         & eng["_fast"].gather(pay["_row"].fill_null(0)).alias("_fast")
     )
-    tell("audit", 0.4)
+    tell("rules", 0.4)
     fast = _vector_audit(eng.filter(pl.col("_fast")), store, points)
     tell("findings", 0.7)
     findings = _findings(fast, pay)
     routed = eng.filter(~pl.col("_fast") & ~pl.col("_noid") & ~pl.col("_dup"))["_row"].to_list()
-    tell("single", 0.8)
+    tell("single check", 0.8)
     single_findings, single_summaries, errors = _route(eng, pay, routed, store)
     errors = id_errors(eng, pay) + errors
     if single_findings:
@@ -336,9 +359,14 @@ def audit_tables(
         "distinct_labels": pay["label_s"].drop_nulls().n_unique(),
         "findings": findings.height,
         "seconds": round(time.perf_counter() - started, 3),
+        "stage_seconds": _durations([*marks, ("end", time.perf_counter())]),
         "rules_version": store.version,
     }
     return BatchResult(findings, per_engagement, agencies, error_frame, stats)
+
+
+def _durations(marks: list[tuple[str, float]]) -> dict[str, float]:
+    return {a[0]: round(b[1] - a[1], 3) for a, b in itertools.pairwise(marks)}
 
 
 OUTPUT_TABLES = ("findings", "engagements", "agencies", "errors")

@@ -73,7 +73,6 @@ def parse_engagements(eng: pl.DataFrame, points: tuple[Any, ...]) -> pl.DataFram
         & wage_ok
         & (wage > 0).fill_null(False)
         & cur_ok
-        & bp.currency(cur)
         & signed_ok
         & (departs_blank | (departs_ok & (departs >= signed)).fill_null(False))
     )
@@ -95,18 +94,14 @@ def parse_engagements(eng: pl.DataFrame, points: tuple[Any, ...]) -> pl.DataFram
     columns["wage_r"] = rate.otherwise(None)
     parsed = eng.lazy().with_columns(**columns, _ok=ok)
     product = pl.col("wage_a").cast(pl.Float64) * pl.col("wage_r").cast(pl.Float64)
-    signed_w = bp.window(pl.col("signed_v"), points)
-    departs_w = (
-        pl.when(pl.col("departs_v").is_null())
-        .then(-1)
-        .otherwise(bp.window(pl.col("departs_v"), points))
-    )
-    return parsed.with_columns(
+    parsed = parsed.with_columns(
         _ok=pl.col("_ok") & pl.col("wage_r").is_not_null() & (product < 9e18).fill_null(False),
         wage_w=pl.col("wage_a") * pl.col("wage_r"),  # dong x 10**6
-        sw=signed_w,
-        dw=departs_w,
     ).collect()
+    return parsed.with_columns(
+        sw=bp.window(parsed["signed_v"], points),
+        dw=bp.window(parsed["departs_v"], points),
+    )
 
 
 LABEL_LONG = 1 << 5  # the stripped label is longer than the single check allows
@@ -173,13 +168,7 @@ def parse_payments(pay: pl.DataFrame, eng: pl.DataFrame) -> pl.DataFrame:
         payee_s=pl.when(bp.blank(payee)).then(pl.lit("unknown")).otherwise(payee),
         amount_a=amount,
         _rate=rate.otherwise(None),
-        _pok=label_ok
-        & category_ok
-        & cur_ok
-        & payee_ok
-        & amount_ok
-        & bp.currency(cur)
-        & (paid_blank | paid_ok),
+        _pok=label_ok & category_ok & cur_ok & payee_ok & amount_ok & (paid_blank | paid_ok),
     )
     product = pl.col("amount_a").cast(pl.Float64) * pl.col("_rate").cast(pl.Float64)
     lab_bits = pl.col("_lab").fill_null(UNKNOWN_CAT)

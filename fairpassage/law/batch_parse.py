@@ -23,6 +23,7 @@ RATE_DECIMALS = 4
 AMOUNT_DIGITS = 13  # below MAX_AMOUNT = 10**13
 RATE_DIGITS = 7
 BOOL_TEXT = {"true": True, "false": False, "True": True, "False": False, "1": True, "0": False}
+EPOCH = dt.date(1970, 1, 1)
 BOOL_TEXT.update({"TRUE": True, "FALSE": False})
 
 
@@ -129,8 +130,9 @@ def currency(expr: pl.Expr) -> pl.Expr:
     return expr.str.contains(r"^[A-Z]{3}$").fill_null(False)
 
 
-def window(day: pl.Expr, points: tuple[dt.date, ...]) -> pl.Expr:
-    """How many law breakpoints fall on or before the day (its window number)."""
-    if not points:
-        return pl.lit(0, pl.Int32)
-    return pl.sum_horizontal([(day >= pl.lit(p)).cast(pl.Int32) for p in points])
+def window(days: pl.Series, points: tuple[dt.date, ...]) -> pl.Series:
+    """How many law breakpoints fall on or before each day (its window number); -1 for null."""
+    ordinals = np.array([(p - EPOCH).days for p in points], np.int64)
+    values = days.cast(pl.Int64).fill_null(np.iinfo(np.int64).min).to_numpy()
+    found = np.searchsorted(ordinals, values, side="right").astype(np.int64)
+    return pl.Series(np.where(days.is_null().to_numpy(), -1, found))

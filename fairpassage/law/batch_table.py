@@ -40,6 +40,7 @@ def group_table(
         row["ilo_bad"] = g.ilo_illegitimate
         row["esd_kind"] = g.esd.kind
         row["esd_factor"] = str(g.esd.months) if g.esd.months is not None else None
+        row["esd_factor_f"] = float(g.esd.months) if g.esd.months is not None else None
         rows.append(row)
     schema: dict[str, Any] = {k: keys.schema[k] for k in GROUP_KEYS}
     schema.update({"sf_spec": pl.Int64, "jp_forbidden": pl.Int64, "jp_unknown": pl.Boolean})
@@ -56,6 +57,7 @@ def group_table(
             "ilo_bad": pl.Int64,
             "esd_kind": pl.String,
             "esd_factor": pl.String,
+            "esd_factor_f": pl.Float64,
         }
     )
     table = pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
@@ -73,6 +75,7 @@ def service_fee_table(keys: pl.DataFrame, specs: list[tuple[CapSpec, ...]]) -> p
                 months,
                 cap.known,
                 str(cap.factor),
+                float(cap.factor),
                 cap.lowest_exact,
                 cap.all_exact,
                 cap.review_key,
@@ -83,6 +86,7 @@ def service_fee_table(keys: pl.DataFrame, specs: list[tuple[CapSpec, ...]]) -> p
         "months_v": keys.schema["months_v"],
         "sf_known": pl.Boolean,
         "sf_factor": pl.String,
+        "sf_factor_f": pl.Float64,
         "sf_lowest_exact": pl.Boolean,
         "sf_all_exact": pl.Boolean,
         "sf_review_key": MESSAGE,
