@@ -112,8 +112,8 @@ def _aggregate(pay: pl.DataFrame, n: int) -> dict[str, np.ndarray[Any, Any]]:
             out[f"E{c}"] = esd_sums[:, c].astype(np.int64)
     all_rows = pay["_row"].drop_nulls().cast(pl.Int64).to_numpy()
     out["n_items"] = np.bincount(all_rows, minlength=n).astype(np.int64)
-    bad_rows = pay.select("_row", "_pok").filter(~pl.col("_pok") & pl.col("_row").is_not_null())
-    bad_rows = bad_rows["_row"]
+    bad = pay.select("_row", "_pok").filter(~pl.col("_pok") & pl.col("_row").is_not_null())
+    bad_rows = bad["_row"]
     out["n_bad"] = np.bincount(bad_rows.cast(pl.Int64).to_numpy(), minlength=n).astype(np.int64)
     return out
 

@@ -92,12 +92,16 @@ def parse_engagements(eng: pl.DataFrame, points: tuple[Any, ...]) -> pl.DataFram
         columns[f"rate_{code}"] = pl.when(good).then(value)
         rate = rate.when(cur == code).then(pl.when(good).then(value))
     columns["wage_r"] = rate.otherwise(None)
-    parsed = eng.lazy().with_columns(**columns, _ok=ok)
     product = pl.col("wage_a").cast(pl.Float64) * pl.col("wage_r").cast(pl.Float64)
-    parsed = parsed.with_columns(
-        _ok=pl.col("_ok") & pl.col("wage_r").is_not_null() & (product < 9e18).fill_null(False),
-        wage_w=pl.col("wage_a") * pl.col("wage_r"),  # dong x 10**6
-    ).collect()
+    parsed = (
+        eng.lazy()
+        .with_columns(**columns, _ok=ok)
+        .with_columns(
+            _ok=pl.col("_ok") & pl.col("wage_r").is_not_null() & (product < 9e18).fill_null(False),
+            wage_w=pl.col("wage_a") * pl.col("wage_r"),  # dong x 10**6
+        )
+        .collect()
+    )
     return parsed.with_columns(
         sw=bp.window(parsed["signed_v"], points),
         dw=bp.window(parsed["departs_v"], points),

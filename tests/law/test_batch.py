@@ -204,11 +204,20 @@ def _roundtrip(engagements: pl.DataFrame, payments: pl.DataFrame, fmt: str) -> A
         return read_tables(Path(folder))
 
 
-def compare(inputs: list[dict[str, Any]], fmt: str | None = None) -> dict[str, Any]:
-    """Run the batch on tables made from the inputs and compare with the single check."""
+def compare(
+    inputs: list[dict[str, Any]], fmt: str | None = None, *, interleave: bool = False
+) -> dict[str, Any]:
+    """Run the batch on tables made from the inputs and compare with the single check.
+
+    ``interleave``: payment rows in round-robin order over the engagements (each engagement's
+    payments keep their order but are no longer next to each other).
+    """
     engagements, payments = frames_from_inputs(
         [(i, f"agency-{i % 3}", data) for i, data in enumerate(inputs)]
     )
+    if interleave and payments.height:
+        position = pl.int_range(pl.len()).over("engagement_id")
+        payments = payments.with_columns(_k=position).sort("_k", maintain_order=True).drop("_k")
     if fmt:
         engagements, payments = _roundtrip(engagements, payments, fmt)
     result = audit_tables(engagements, payments, lang="en")
@@ -247,9 +256,11 @@ def test_batch_matches_the_single_check(inputs: list[dict[str, Any]]) -> None:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(batches(), st.sampled_from(["parquet", "csv"]))
-def test_batch_matches_the_single_check_through_files(inputs: list[Any], fmt: str) -> None:
-    compare(inputs, fmt)
+@given(batches(), st.sampled_from(["parquet", "csv"]), st.booleans())
+def test_batch_matches_the_single_check_through_files(
+    inputs: list[Any], fmt: str, interleave: bool
+) -> None:
+    compare(inputs, fmt, interleave=interleave)
 
 
 def test_the_law_cases_all_take_the_batch_path() -> None:
