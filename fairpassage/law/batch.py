@@ -229,6 +229,8 @@ def _route(
     eng: pl.DataFrame, pay: pl.DataFrame, routed_rows: list[int], store: ParameterStore
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[ErrorRow]]:
     """The single check for the engagements the fast path does not read."""
+    if not routed_rows:
+        return [], [], []
     wanted = pl.Series("_row", routed_rows, pl.UInt32)
     originals = [c for c in eng.columns if c in ENGAGEMENT_COLUMNS or c.startswith(FX_PREFIX)]
     rows = eng.filter(pl.col("_row").is_in(wanted.implode())).select("_row", *originals)

@@ -36,7 +36,8 @@ def id_errors(eng: pl.DataFrame, pay: pl.DataFrame) -> list[ErrorRow]:
     for eid, agency in eng.filter(pl.col("_dup")).select(ENGAGEMENT_ID, AGENCY_ID).iter_rows():
         errors.append(ErrorRow(eid, agency, None, ENGAGEMENT_ID, "duplicate_id", {"id": eid}))
     known = eng[ENGAGEMENT_ID].drop_nulls()
-    orphans = pay.filter(pl.col("_row").is_null() & ~pl.col(ENGAGEMENT_ID).is_in(known.implode()))
+    unlinked = pay.select(ENGAGEMENT_ID, "_prow", "_row").filter(pl.col("_row").is_null())
+    orphans = unlinked.filter(~pl.col(ENGAGEMENT_ID).is_in(known.implode()))
     for eid, prow in orphans.select(ENGAGEMENT_ID, "_prow").iter_rows():
         if eid is None:
             errors.append(ErrorRow(None, None, prow, f"payments.{ENGAGEMENT_ID}", "required", {}))
