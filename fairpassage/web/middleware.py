@@ -50,6 +50,7 @@ class SecurityHeadersMiddleware:
         )
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:  # staff pages never stay in a cache
-            response.headers["Cache-Control"] = "no-store, private"
+        signed_in = user is not None and user.is_authenticated
+        if signed_in and "no-store" not in response.headers.get("Cache-Control", ""):
+            response.headers["Cache-Control"] = "no-store, private"  # staff pages: never cached
         return response

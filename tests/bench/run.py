@@ -16,6 +16,7 @@ from typing import Any
 
 from fairpassage import law
 from fairpassage.law.taxonomy import classify
+from tests.bench.bench_batch import bench_batch
 from tests.bench.bench_sdg import bench_sdg
 from tests.bench.bench_search import bench_search
 from tests.checks.conftest import EXAMPLE as FEE_EXAMPLE
@@ -73,6 +74,8 @@ def main() -> int:
     for name, work, baseline in figures:
         rate, base = per_second(work), per_second(baseline)
         print(f"{name:<52} {rate:>12,.0f} {base:>12,.0f} {base / rate:>7.0f}x")
+    print()
+    bench_batch()
     print()
     bench_search()
     print()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import pytest
 from django.core.cache import cache
@@ -30,13 +30,13 @@ def csv_bytes(*rows: str, header: str = HEADER) -> bytes:
     return ("\n".join((header, *rows)) + "\n").encode("utf-8")
 
 
-def xlsx_bytes(header: list[str], rows: list[list[object]]) -> bytes:
+def xlsx_bytes(header: list[str], rows: Sequence[Sequence[object]]) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.append(header)
     for row in rows:
-        sheet.append(row)
+        sheet.append(list(row))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

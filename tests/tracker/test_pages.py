@@ -103,7 +103,7 @@ def test_progress_chart_has_one_bar_per_theme_with_segments(
         date=YESTERDAY,
         text="Guidelines drafted.",
     )
-    html = client.get("/vi/tracker/progress/").content.decode()
+    html = client.get("/en/tracker/progress/").content.decode()
     assert "<script" not in html.split("</head>")[1]
     svg = html[html.index("<svg") : html.index("</svg>") + 6]
     root = ET.fromstring(svg)  # noqa: S314 - our own page
