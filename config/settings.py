@@ -145,6 +145,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Batch audits' input and result tables: private, outside the web root.
+BATCH_AUDIT_DIR = Path(os.environ.get("BATCH_AUDIT_DIR", VAR_DIR / "batch-audits"))
 
 # Security defaults; production hardens them further (manage.py check --deploy passes).
 SESSION_COOKIE_HTTPONLY = True

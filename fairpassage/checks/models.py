@@ -43,3 +43,36 @@ class FeeCheck(models.Model):
 
     def __str__(self) -> str:
         return self.title or f"fee check {self.pk}"
+
+
+class BatchStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class BatchAudit(models.Model):
+    """A whole book of engagements checked at once; the tables live in a private folder."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="batch_audits"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    language = models.CharField(max_length=5)
+    status = models.CharField(
+        max_length=10, choices=BatchStatus.choices, default=BatchStatus.QUEUED
+    )
+    stage = models.CharField(max_length=40, blank=True)
+    fraction = models.FloatField(default=0.0)
+    problem = models.TextField(blank=True)
+    stats = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"batch audit {self.pk}"

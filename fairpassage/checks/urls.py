@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fairpassage.checks import views
+from fairpassage.checks import batch_views, views
 
 app_name = "checks"
 
@@ -10,6 +10,13 @@ urlpatterns = [
     path("fee-check/save/", views.fee_check_save, name="save"),
     path("fee-checks/", views.saved_list, name="saved_list"),
     path("fee-checks/<int:pk>/", views.saved_detail, name="saved_detail"),
+    path("fee-checks/batch/", batch_views.batch_new, name="batch_new"),
+    path("fee-checks/batch/<int:pk>/", batch_views.batch_detail, name="batch_detail"),
+    path(
+        "fee-checks/batch/<int:pk>/<slug:table>.csv",
+        batch_views.batch_download,
+        name="batch_download",
+    ),
     path("earnings/", views.earnings, name="earnings"),
     path("pathways/", views.pathways, name="pathways"),
     path("law/", views.law_page, name="law"),
