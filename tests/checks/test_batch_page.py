@@ -39,6 +39,11 @@ def _staff(role: str = Role.ANALYST) -> tuple[User, Any]:
     return user, organisation
 
 
+def _csv_rows(response: Any) -> list[dict[str, str]]:
+    body = b"".join(response.streaming_content).decode()
+    return list(csv.DictReader(io.StringIO(body)))
+
+
 @pytest.fixture(autouse=True)
 def _private_folder(settings: Any, tmp_path: Path) -> None:
     settings.BATCH_AUDIT_DIR = tmp_path
@@ -69,7 +74,7 @@ def test_upload_audit_and_download_the_same_findings_as_the_single_check(
     assert "findings.csv" in page
     download = client.get(f"/en/fee-checks/batch/{audit.pk}/findings.csv")
     assert download.status_code == 200
-    rows = list(csv.DictReader(io.StringIO(b"".join(download.streaming_content).decode())))
+    rows = _csv_rows(download)
     single = law.check_fees(copy.deepcopy(EXAMPLE), "en")
     expected = sorted((f["rule"], f["status"]) for f in single["findings"])
     got = sorted((r["rule_id"], r["status"]) for r in rows if r["engagement_id"] == "E1")
@@ -128,6 +133,6 @@ def test_engagements_that_cannot_be_checked_are_listed_with_the_field(client: Cl
     audit = batch_audit_process(pk=BatchAudit.objects.get().pk)
     assert audit.status == "done"
     errors = client.get(f"/en/fee-checks/batch/{audit.pk}/errors.csv")
-    rows = list(csv.DictReader(io.StringIO(b"".join(errors.streaming_content).decode())))
+    rows = _csv_rows(errors)
     assert [r["engagement_id"] for r in rows] == ["E1"]
     assert rows[0]["field"]
