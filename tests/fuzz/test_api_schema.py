@@ -29,14 +29,14 @@ schema = schemathesis.openapi.from_path(SCHEMA_FILE)
 schema.app = get_wsgi_application()
 
 
-@pytest.fixture(scope="module")
-def token(django_db_setup: None, django_db_blocker: Any) -> str:
-    with django_db_blocker.unblock():
-        user = UserFactory.create(username="fuzz-user")
-        services.membership_set(
-            actor=None, user=user, organisation=OrganisationFactory.create(), role=Role.CASE_WORKER
-        )
-        _token, plaintext = services.api_token_create(actor=None, user=user, name="fuzz")
+@pytest.fixture
+def token(db: None) -> str:
+    """A case worker's token, created in the test's own transaction (nothing outlives it)."""
+    user = UserFactory.create(username="fuzz-user")
+    services.membership_set(
+        actor=None, user=user, organisation=OrganisationFactory.create(), role=Role.CASE_WORKER
+    )
+    _token, plaintext = services.api_token_create(actor=None, user=user, name="fuzz")
     return plaintext
 
 
