@@ -6,6 +6,7 @@ Production (``FAIRPASSAGE_ENV=production``) refuses to start without its secrets
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -179,6 +180,16 @@ if PRODUCTION:
     LANGUAGE_COOKIE_SECURE = True
     if not ALLOWED_HOSTS:
         env.refuse("ALLOWED_HOSTS is not set. Production needs the site's host names.")
+
+# Referral between installations (docs/referral-package.md): this installation's id and private
+# keys, and its peers' public keys as JSON {"id": {"signing": "…", "encryption": "…"}}.
+REFERRAL_INSTALLATION_ID = os.environ.get("REFERRAL_INSTALLATION_ID", "")
+REFERRAL_SIGNING_KEY = os.environ.get("REFERRAL_SIGNING_KEY", "")
+REFERRAL_ENCRYPTION_KEY = os.environ.get("REFERRAL_ENCRYPTION_KEY", "")
+try:
+    REFERRAL_PEERS = json.loads(os.environ.get("REFERRAL_PEERS", "") or "{}")
+except json.JSONDecodeError:
+    env.refuse('REFERRAL_PEERS must be JSON: {"installation id": {"signing": …, "encryption": …}}.')
 
 FAIRPASSAGE_VERSION = "0.1.0"
 FAIRPASSAGE_DATA_DIR = BASE_DIR / "data"
