@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fairpassage.web.middleware.ApplicationErrorMiddleware",
     "fairpassage.web.middleware.SecurityHeadersMiddleware",
+    "fairpassage.mfa.middleware.AdminSecondFactorMiddleware",
 ]
 
 if PRODUCTION:  # compressed, cached static files straight from the application servers

@@ -8,11 +8,11 @@ from django.test import Client
 
 from fairpassage.core import services as core_services
 from fairpassage.core.errors import Conflict, Forbidden, InvalidInput, TooManyRequests
-from fairpassage.core.models import Organisation, OrganisationKind, Role, User
+from fairpassage.core.models import AuditEvent, Organisation, OrganisationKind, Role, User
 from fairpassage.registry import selectors, services
 from fairpassage.registry.models import AgencyReview, ReviewStatus
 from fairpassage.registry.redact import redact
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory, login_verified
 
 pytestmark = pytest.mark.django_db
 STARS = {"fees_honesty": 2, "contract_kept": 3, "support": 4}
@@ -149,3 +149,27 @@ def test_redaction(text: str, gone: str, kept: str) -> None:
     result = redact(text)
     assert gone not in result
     assert kept in result
+
+
+def test_platform_staff_record_a_sanction_in_the_admin(
+    client: Client, agency: Organisation
+) -> None:
+    staff = UserFactory.create(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    assert "/second-factor/" in client.get("/en/admin/registry/sanction/add/")["Location"]
+    login_verified(client, staff)
+    response = client.post(
+        "/en/admin/registry/sanction/add/",
+        {
+            "organisation": agency.pk,
+            "decided_on": "2025-03-01",
+            "authority": "Department of Overseas Labour",
+            "measure": "Licence revoked",
+            "basis": "Law 69/2020/QH14, Art. 16",
+            "source_url": "",
+        },
+    )
+    assert response.status_code == 302, response.content[:500]
+    record = client.get(f"/api/agencies/{agency.slug}").json()
+    assert record["sanctions"][0]["measure"] == "Licence revoked"
+    assert AuditEvent.objects.filter(action="registry.sanction").count() == 1

@@ -7,6 +7,7 @@ from django.test import Client
 
 from fairpassage.core.models import AuditEvent, User
 from fairpassage.tracker.models import Consultation
+from tests.factories import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_staff_add_a_consultation_with_a_recommendation(
     client: Client, users: dict[str, User]
 ) -> None:
-    client.force_login(users["staff"])
+    login_verified(client, users["staff"])
     assert client.get("/en/admin/tracker/consultation/add/").status_code == 200
     data = {
         "slug": "2024-tokyo",
@@ -42,5 +43,5 @@ def test_staff_add_a_consultation_with_a_recommendation(
 def test_members_cannot_open_the_tracker_admin(
     client: Client, users: dict[str, User], visitor: str
 ) -> None:
-    client.force_login(users[visitor])
+    login_verified(client, users[visitor])
     assert client.get("/en/admin/tracker/consultation/").status_code == 302

@@ -10,7 +10,7 @@ from django.urls import path
 from config import urls as root_urls
 from fairpassage.core.errors import Forbidden
 from fairpassage.core.models import User
-from tests.factories import UserFactory
+from tests.factories import UserFactory, login_verified
 
 
 @pytest.mark.django_db
@@ -127,7 +127,14 @@ def test_permission_matrix(
     client: Client, url: str, expected: dict[str, int], visitor: str
 ) -> None:
     if visitor != "anonymous":
-        client.force_login(
-            UserFactory.create(is_staff=visitor == "staff", is_superuser=visitor == "staff")
-        )
+        user = UserFactory.create(is_staff=visitor == "staff", is_superuser=visitor == "staff")
+        login_verified(client, user)  # with the second factor passed, as after a real sign-in
     assert client.get(url).status_code == expected[visitor]
+
+
+@pytest.mark.django_db
+def test_the_admin_asks_staff_for_the_second_factor(client: Client) -> None:
+    client.force_login(UserFactory.create(is_staff=True, is_superuser=True))
+    response = client.get("/vi/admin/")
+    assert response.status_code == 302
+    assert "/second-factor/" in response["Location"]
