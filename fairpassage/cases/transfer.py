@@ -38,7 +38,8 @@ def _own_keys() -> tuple[str, str, str]:
     if not (installation and signing and encryption):
         raise Unavailable(
             _(
-                "Referral between installations is not configured here (see docs/referral-package.md)."
+                "Referral between installations is not configured here "
+                "(see docs/referral-package.md)."
             )
         )
     return installation, signing, encryption
