@@ -8,13 +8,16 @@ runs many more.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
@@ -27,6 +30,17 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
 
 schema = schemathesis.openapi.from_path(SCHEMA_FILE)
 schema.app = get_wsgi_application()
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Iterator[None]:
+    """Django closes the database connection at the end of each request it serves; the test
+    database lives in this test's transaction, so keep it (as Django's own test client does)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
