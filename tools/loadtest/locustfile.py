@@ -1,7 +1,7 @@
 """What 20 people at once do on Fair Passage: check fees, look up agencies, open the home page,
 file a grievance. Run by ``tools/loadtest/run.py`` (``make loadtest``), or by hand::
 
-    locust -f tools/loadtest/locustfile.py --host http://127.0.0.1:8000
+    PYTHONPATH=. locust -f tools/loadtest/locustfile.py --host http://127.0.0.1:8000
 
 Each simulated person comes from an address of their own on the loopback network (127.x.y.z),
 and every grievance from a new one: the public rate limits count per address, and real traffic
@@ -24,30 +24,10 @@ from locust import HttpUser, between, events, task
 from locust.env import Environment
 from requests.adapters import HTTPAdapter
 
+from tests.checks.conftest import EXAMPLE
+
 # The fee-check example of the test suite (a TITP contract with a lawful fee and a deposit).
-FEE_CHECK: dict[str, Any] = {
-    "programme": "titp",
-    "stage": "titp1",
-    "prior": "none",
-    "same_sending_and_supervising": False,
-    "contract_months": 36,
-    "monthly_basic_wage": {"amount": 180000, "currency": "JPY"},
-    "signed_on": "2025-06-01",
-    "departs_on": "2025-09-01",
-    "payments": [
-        {
-            "label": "Phí dịch vụ",
-            "category": "service_fee",
-            "amount": 120000000,
-            "currency": "VND",
-            "paid_on": "2025-06-10",
-            "payee": "sending_organisation",
-        },
-        {"label": "tien coc", "amount": 30000000, "currency": "VND"},
-    ],
-    "conduct": {"passport_held": False, "penalty_contract": False, "forced_savings": False},
-    "fx": {"JPY": 170.0, "USD": 25400.0},
-}
+FEE_CHECK: dict[str, Any] = EXAMPLE
 # How people type agency names: with and without accents, part of a licence number, Japanese.
 AGENCY_QUERIES = (
     "sao mai",

@@ -303,7 +303,12 @@ def run_locust(
         "--stop-timeout", "10",
         "--loglevel", "WARNING",
     ]  # fmt: skip
-    env = {**os.environ, "LOADTEST_MAX_REQUESTS": str(max_requests), "LOADTEST_WAIT": wait}
+    env = {
+        **os.environ,
+        "LOADTEST_MAX_REQUESTS": str(max_requests),
+        "LOADTEST_WAIT": wait,
+        "PYTHONPATH": str(ROOT),  # the locustfile takes the fee-check example from the tests
+    }
     result = subprocess.run(command, cwd=ROOT, env=env, check=False, timeout=duration + 120)  # noqa: S603
     if not (out / "locust_stats.csv").exists():
         raise RunFailed(f"locust wrote no statistics (exit status {result.returncode})")
@@ -478,7 +483,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         warnings = prepare(env)
         server = Gunicorn(workdir, env, args.workers)
         server.start()
-        sys.path.insert(0, str(Path(__file__).parent))
+        sys.path[:0] = [str(Path(__file__).parent), str(ROOT)]
         from locustfile import FEE_CHECK, grievance_body  # noqa: PLC0415 - as in the load
 
         server.warm_up(FEE_CHECK, grievance_body())
