@@ -198,27 +198,26 @@ def grievance_submit(
             )
         return case
 
-    fields = {
-        "organisation": grievance_route(where_now=where_now),
-        "tracking_hash": codes.tracking_hash(code),
-        "idempotency_hash": key_hash,
-        "request_fingerprint": fingerprint,
-        "where_now": where_now,
-        "categories": content["categories"],
-        "stage": stage,
-        "urgent": bool(urgent),
-        "statement": statement,
-        "contact": contact,
-        "agency": agency,
-        "agency_name": agency_name,
-        "province": _province(province_code),
-        "language": language[:5],
-    }
-
     def attempt() -> tuple[Case, str, bool]:
         found = existing()
         if found is not None:
             return found, code, False
+        fields = {
+            "organisation": grievance_route(where_now=where_now),
+            "tracking_hash": codes.tracking_hash(code),
+            "idempotency_hash": key_hash,
+            "request_fingerprint": fingerprint,
+            "where_now": where_now,
+            "categories": content["categories"],
+            "stage": stage,
+            "urgent": bool(urgent),
+            "statement": statement,
+            "contact": contact,
+            "agency": agency,
+            "agency_name": agency_name,
+            "province": _province(province_code),
+            "language": language[:5],
+        }
         try:
             return _grievance_create(**fields), code, True
         except IntegrityError:  # a concurrent submission with the same key won the race
