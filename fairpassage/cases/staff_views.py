@@ -14,10 +14,11 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from fairpassage.cases import people, returns, selectors, services, stats
+from fairpassage.cases import agency, people, returns, selectors, services, stats, transfer
 from fairpassage.cases.access import (
     WRITE_ROLES,
     dashboard_organisations,
@@ -36,6 +37,7 @@ from fairpassage.cases.choices import (
     Status,
 )
 from fairpassage.cases.models import Attachment, Case, Claim, Consent, Referral, Task, Worker
+from fairpassage.cases.staff_forms import package_form
 from fairpassage.checks.models import FeeCheck
 from fairpassage.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from fairpassage.core.models import Membership, Organisation, User
@@ -89,6 +91,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             "received": selectors.referrals_received(user=request.user).select_related(
                 "from_org", "case"
             ),
+            "may_import": transfer.referral_configured()
+            and any(role in WRITE_ROLES for role in roles_by_organisation(request.user).values()),
         },
     )
 
@@ -122,6 +126,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ).distinct()
         context["fee_checks"] = FeeCheck.objects.filter(organisation=org)[:50]
         context["workers"] = Worker.objects.filter(organisation=org).order_by("-id")[:50]
+        if access.can_write and transfer.referral_configured() and transfer.referral_peers():
+            context["package_form"] = package_form(case)
+    context["agency"] = agency.case_agency(case=case, on=timezone.localdate())
     if case.organisation_id is None:
         context["route_to"] = Organisation.objects.filter(is_active=True)
     return render(request, "cases/case_detail.html", context)

@@ -12,6 +12,7 @@ installation is configured with its id, its two private keys, and its peers' pub
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -19,12 +20,12 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from fairpassage.cases import codes, package
-from fairpassage.cases.access import WRITE_ROLES, roles_by_organisation
-from fairpassage.cases.choices import Stage, Status, WhereNow
-from fairpassage.cases.models import Case, Note, Referral, Worker
-from fairpassage.cases.people import WORKER_TEXT_FIELDS, passport_hash
+from fairpassage.cases.access import WRITE_ROLES, CaseAccess, roles_by_organisation
+from fairpassage.cases.choices import ReferralStatus, Stage, Status, WhereNow
+from fairpassage.cases.models import Case, Consent, Note, Referral, Worker
+from fairpassage.cases.people import WORKER_TEXT_FIELDS, passport_hash, referral_propose
 from fairpassage.cases.selectors import referral_payload
-from fairpassage.cases.services import timeline_add
+from fairpassage.cases.services import require_access, timeline_add
 from fairpassage.core import crypto
 from fairpassage.core.errors import Forbidden, InvalidInput, Unavailable
 from fairpassage.core.models import Organisation, User
@@ -48,6 +49,20 @@ def _own_keys() -> tuple[str, str, str]:
 def _peers() -> dict[str, dict[str, str]]:
     peers = getattr(settings, "REFERRAL_PEERS", {}) or {}
     return {str(k): dict(v) for k, v in peers.items()}
+
+
+def referral_configured() -> bool:
+    """Whether this installation has its id and keys (the pages offer the forms only then)."""
+    try:
+        _own_keys()
+    except Unavailable:
+        return False
+    return True
+
+
+def referral_peers() -> list[str]:
+    """The ids of the installations this one exchanges referral packages with."""
+    return sorted(_peers())
 
 
 def referral_package_export(*, actor: User, referral: Referral, peer: str) -> bytes:
@@ -84,6 +99,63 @@ def referral_package_export(*, actor: User, referral: Referral, peer: str) -> by
     return data
 
 
+def package_sender_access(*, actor: User, case: Case) -> CaseAccess:
+    """Who may refer a case to another installation: a case worker (or admin) of the
+    organisation that owns it (the consent is checked when the referral is made)."""
+    access = require_access(actor=actor, case=case, write=True)
+    if not access.owner or access.organisation is None:
+        raise Forbidden(_("Only the organisation that owns the case refers it."))
+    return access
+
+
+def referral_package_send(
+    *,
+    actor: User,
+    case: Case,
+    peer: str,
+    to_org_slug: str,
+    consent: Consent | None,
+    parts: Iterable[str],
+) -> tuple[Referral, bytes]:
+    """Refer ``case`` to an organisation served by the installation ``peer`` and export the
+    package, in one transaction (the staff page's "Refer to another installation").
+
+    The referral to that organisation under the same consent and parts is reused when it exists
+    (a lost file is downloaded again); otherwise it is proposed with
+    :func:`fairpassage.cases.people.referral_propose`, which checks the consent. Any refusal
+    (unknown peer, consent withdrawn, installation not configured) leaves nothing stored.
+    """
+    with transaction.atomic():
+        access = package_sender_access(actor=actor, case=case)
+        to_org = Organisation.objects.filter(slug=(to_org_slug or "").strip()).first()
+        if to_org is None:
+            raise InvalidInput(
+                _("No organisation has this identifier on this installation."), field="to_org"
+            )
+        if consent is None or consent.case_id != case.pk:
+            raise InvalidInput(_("Choose a consent recorded for this case."), field="consent")
+        chosen = sorted(set(parts))
+        referral = next(
+            (
+                r
+                for r in Referral.objects.filter(
+                    case=case,
+                    from_org=access.organisation,
+                    to_org=to_org,
+                    consent=consent,
+                    status__in=[ReferralStatus.PROPOSED, ReferralStatus.ACCEPTED],
+                ).select_related("from_org", "to_org", "consent", "case")
+                if sorted(r.parts) == chosen
+            ),
+            None,
+        )
+        if referral is None:
+            referral = referral_propose(
+                actor=actor, case=case, to_org=to_org, consent=consent, parts=chosen
+            )
+        return referral, referral_package_export(actor=actor, referral=referral, peer=peer)
+
+
 def _worker_from(payload: dict[str, Any], organisation: Organisation, actor: User) -> Worker | None:
     raw = payload.get("worker")
     if not isinstance(raw, dict):
@@ -104,6 +176,12 @@ def referral_package_import(*, actor: User, data: bytes) -> Case:
     Importing the same package twice gives the same case. A package that is tampered with,
     from an unknown installation or for another one is refused before anything is stored.
     """
+    return referral_package_receive(actor=actor, data=data)[0]
+
+
+def referral_package_receive(*, actor: User, data: bytes) -> tuple[Case, bool]:
+    """:func:`referral_package_import`, telling also whether the case is new (``True``) or was
+    filed by an earlier import of the same package (``False``)."""
     installation, _signing, encryption = _own_keys()
     trusted = {peer: keys["signing"] for peer, keys in _peers().items()}
     meta, payload = package.package_import(
@@ -122,7 +200,7 @@ def referral_package_import(*, actor: User, data: bytes) -> Case:
     idempotency = crypto.keyed_hash(origin, purpose="referral-import")
     existing = Case.objects.filter(idempotency_hash=idempotency).first()
     if existing is not None:
-        return existing
+        return existing, False
     case_data = payload["case"]
     try:
         with transaction.atomic():
@@ -171,5 +249,5 @@ def referral_package_import(*, actor: User, data: bytes) -> Case:
                 data={"from": sender["installation"]},
             )
     except IntegrityError:  # the same package imported at the same moment
-        return Case.objects.get(idempotency_hash=idempotency)
-    return case
+        return Case.objects.get(idempotency_hash=idempotency), False
+    return case, True

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fairpassage.cases import staff_views, views
+from fairpassage.cases import agency_views, staff_views, transfer_views, views
 
 app_name = "cases"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("grievance/statistics/", views.public_statistics, name="statistics"),
     path("cases/", staff_views.queue, name="queue"),
     path("cases/<int:pk>/", staff_views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/agency/", agency_views.case_agency, name="case_agency"),
+    path("cases/<int:pk>/package/", transfer_views.package_export, name="package_export"),
+    path("cases/referrals/import/", transfer_views.package_import, name="package_import"),
     path("cases/<int:pk>/do/<slug:action>/", staff_views.case_action, name="case_action"),
     path("cases/attachments/<int:pk>/", staff_views.attachment_download, name="attachment"),
     path("cases/workers/", staff_views.workers, name="workers"),
