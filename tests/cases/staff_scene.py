@@ -28,7 +28,7 @@ class Scene:
     world: World
     a: Case
     consent: Consent
-    referral: Referral
+    referral: Referral | None
 
 
 def scene_build(world: World) -> Scene:

@@ -174,7 +174,9 @@ def test_a_bad_choice_comes_back_as_a_message(scene: Scene, client: Client) -> N
 
 def test_the_case_page_read_by_the_receiver_shows_the_agency(scene: Scene, client: Client) -> None:
     sao_mai = _org("Công ty Cổ phần Nhân lực Sao Mai")
-    agency.case_agency_set(actor=scene.world.user("vn", "case_worker"), case=scene.a, agency=sao_mai)
+    agency.case_agency_set(
+        actor=scene.world.user("vn", "case_worker"), case=scene.a, agency=sao_mai
+    )
     login_verified(client, scene.world.user("jp", "case_worker"))
     html = client.get(f"/en/cases/{scene.a.pk}/").content.decode()
     assert f'href="/en/agencies/{sao_mai.slug}/"' in html
