@@ -63,7 +63,6 @@ def cmd_setup(args: argparse.Namespace) -> int:
     from fairpassage.tracker.services import tracker_seed_load  # noqa: PLC0415
 
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("createcachetable", verbosity=0)
     print("✓ " + _("database migrated"))
     reference_data_load(
         actor=None,

@@ -184,3 +184,21 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class RateCounter(models.Model):
+    """Hits of one client in one fixed window of one limit (``core/ratelimit.py``).
+
+    The key holds the scope, the window and a keyed hash of the client: never an address.
+    """
+
+    key = models.CharField(max_length=120, primary_key=True)
+    hits = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.hits}"

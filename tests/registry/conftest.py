@@ -6,9 +6,9 @@ import io
 from collections.abc import Iterator, Sequence
 
 import pytest
-from django.core.cache import cache
 from openpyxl import Workbook
 
+from fairpassage.core import ratelimit
 from fairpassage.registry.selectors import search_index_reset
 
 HEADER = (
@@ -19,10 +19,10 @@ HEADER = (
 
 @pytest.fixture(autouse=True)
 def _fresh_state() -> Iterator[None]:
-    cache.clear()
+    ratelimit.reset()
     search_index_reset()
     yield
-    cache.clear()
+    ratelimit.reset()
     search_index_reset()
 
 
