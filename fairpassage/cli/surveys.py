@@ -1,4 +1,5 @@
 """`fairpassage sdg1071`: SDG indicator 10.7.1 of a survey table, as JSON (no database needed).
+`fairpassage survey-import` (in ``survey_import``) imports exports into a stored survey.
 
 ``--by sex,programme`` gives two breakdowns; ``--by sex+programme`` crosses the two columns.
 """
@@ -10,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 
+from fairpassage.cli import survey_import
 from fairpassage.cli.base import CommandError, Subcommands
 from fairpassage.stats.messages import input_error_text
 from fairpassage.stats.prepare import Currency
@@ -69,6 +71,7 @@ def register(commands: Subcommands) -> None:
         help="language of the reasons (default: the command's --lang)",
     )
     sub.set_defaults(handler=run)
+    survey_import.register(commands)
 
 
 def _breakdowns(text: str) -> list[list[str]]:

@@ -1,5 +1,11 @@
 """Writes on surveys: create a survey, save a column mapping, start and process an import,
-compute the indicator. Processing runs after the upload's transaction commits, in the background.
+compute the indicator. From the page, processing runs after the upload's transaction commits, in
+the background; the command line runs the same steps one after the other (``import_run``) or only
+reads and checks the files (``import_check``, a dry run that stores nothing).
+
+``actor=None`` is the operator on the command line: whoever runs ``fairpassage`` holds the
+installation's database and secrets, so no membership is checked; the audit trail records the
+actor as "system" and ``via`` as "command line".
 """
 
 from __future__ import annotations
@@ -9,7 +15,7 @@ import io
 import json
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import polars as pl
@@ -20,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from fairpassage.core.errors import Forbidden, InvalidInput
 from fairpassage.core.models import Organisation, User
 from fairpassage.core.services import audit_record
-from fairpassage.stats.canonical import Canonical, indicator_table
+from fairpassage.stats.canonical import Canonical, Problem, build, indicator_table
 from fairpassage.stats.descriptive import describe
 from fairpassage.stats.exports import ColumnMapping as Mapping_
 from fairpassage.stats.exports import read_export, read_mapped, read_single_table
@@ -41,9 +47,14 @@ log = logging.getLogger(__name__)
 BREAKDOWN_COLUMNS = ("sex", "programme", "occupation", "departure_year", "province")
 DEFAULT_BREAKDOWNS = [["sex"], ["programme"], ["occupation"], ["departure_year"]]
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+PAGE = "page"
+COMMAND_LINE = "command line"
+Progress = Callable[[str], None]  # told each step of processing: "reading", "computing"
 
 
-def _require(actor: User, organisation: Organisation) -> None:
+def _require(actor: User | None, organisation: Organisation) -> None:
+    if actor is None:  # the operator on the command line (see the module's note)
+        return
     if not may_manage(user=actor, organisation=organisation):
         raise Forbidden(_("Only the organisation's analysts and administrators run surveys."))
 
@@ -86,7 +97,7 @@ def parse_breakdowns(text: str) -> list[list[str]]:
 @transaction.atomic
 def survey_create(
     *,
-    actor: User,
+    actor: User | None,
     organisation: Organisation,
     title: str,
     currency: str = "JPY",
@@ -94,8 +105,16 @@ def survey_create(
     rates_source: str = "",
     breakdowns: list[list[str]] | None = None,
     min_cell: int = 5,
+    via: str = PAGE,
 ) -> Survey:
     _require(actor, organisation)
+    if not title.strip() or len(title.strip()) > 200:
+        raise InvalidInput(_("Give the survey a title of at most 200 characters."), field="title")
+    code = currency.strip()
+    if len(code) != 3 or not code.isascii() or not code.isalpha():
+        raise InvalidInput(
+            _("Write the currency as its three-letter code, for example JPY."), field="currency"
+        )
     if min_cell < 1:
         raise InvalidInput(_("The smallest group shown must be at least 1."), field="min_cell")
     survey = Survey.objects.create(
@@ -108,7 +127,13 @@ def survey_create(
         min_cell=min_cell,
         created_by=actor,
     )
-    audit_record(actor=actor, action="survey.create", obj=survey, organisation=organisation)
+    audit_record(
+        actor=actor,
+        action="survey.create",
+        obj=survey,
+        organisation=organisation,
+        data={"via": via},
+    )
     return survey
 
 
@@ -140,28 +165,45 @@ def _unpack(text: str) -> dict[str, bytes]:
     return {name: base64.b64decode(data) for name, data in json.loads(text).items()}
 
 
+def upload_check(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    files: Mapping[str, bytes],
+    fmt: str = ImportFormat.AUTO,
+    mapping: ColumnMapping | None = None,
+) -> None:
+    """What an upload must be before it is stored: raise ``InvalidInput`` naming the field."""
+    _require(actor, organisation)
+    if not files:
+        raise InvalidInput(_("Choose the exported file or files."), field="exports")
+    if sum(len(data) for data in files.values()) > MAX_UPLOAD_BYTES:
+        raise InvalidInput(_("The files are larger than 20 MB."), field="exports")
+    if fmt not in ImportFormat.values:
+        raise InvalidInput(_("Choose one of the listed formats."), field="format")
+    if fmt == ImportFormat.MAPPED and (
+        mapping is None or mapping.organisation_id != organisation.pk
+    ):
+        raise InvalidInput(_("Choose a saved column mapping."), field="mapping")
+    if fmt == ImportFormat.MAPPED and len(files) != 1:
+        raise InvalidInput(_("A mapped questionnaire is one CSV or XLSX file."), field="exports")
+
+
 @transaction.atomic
 def import_start(
     *,
-    actor: User,
+    actor: User | None,
     survey: Survey,
     files: Mapping[str, bytes],
     fmt: str = ImportFormat.AUTO,
     mapping: ColumnMapping | None = None,
     background: bool = True,
+    via: str = PAGE,
 ) -> SurveyImport:
     """Store the upload (encrypted) and process it once the transaction commits."""
-    _require(actor, survey.organisation)
-    if not files:
-        raise InvalidInput(_("Choose the exported file or files."), field="exports")
-    if sum(len(data) for data in files.values()) > MAX_UPLOAD_BYTES:
-        raise InvalidInput(_("The files are larger than 20 MB."), field="exports")
-    if fmt == ImportFormat.MAPPED and (
-        mapping is None or mapping.organisation_id != survey.organisation_id
-    ):
-        raise InvalidInput(_("Choose a saved column mapping."), field="mapping")
-    if fmt == ImportFormat.MAPPED and len(files) != 1:
-        raise InvalidInput(_("A mapped questionnaire is one CSV or XLSX file."), field="exports")
+    upload_check(
+        actor=actor, organisation=survey.organisation, files=files, fmt=fmt, mapping=mapping
+    )
     record = SurveyImport.objects.create(
         survey=survey,
         format=fmt,
@@ -176,11 +218,48 @@ def import_start(
         action="survey.import",
         obj=record,
         organisation=survey.organisation,
-        data={"files": record.file_names, "format": fmt},
+        data={"files": record.file_names, "format": fmt, "via": via},
     )
     if background:
         transaction.on_commit(lambda: _in_background(record.pk))
     return record
+
+
+def import_run(
+    *,
+    actor: User | None,
+    survey: Survey,
+    files: Mapping[str, bytes],
+    fmt: str = ImportFormat.AUTO,
+    mapping: ColumnMapping | None = None,
+    via: str = COMMAND_LINE,
+    progress: Progress | None = None,
+) -> SurveyImport:
+    """Store and process an upload now, in this thread: the page's two steps, one after the
+    other. All-or-nothing like them: a rejected import keeps its report and no data."""
+    record = import_start(
+        actor=actor,
+        survey=survey,
+        files=files,
+        fmt=fmt,
+        mapping=mapping,
+        background=False,
+        via=via,
+    )
+    return import_process(pk=record.pk, progress=progress)
+
+
+def import_check(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    files: Mapping[str, bytes],
+    fmt: str = ImportFormat.AUTO,
+    mapping: ColumnMapping | None = None,
+) -> Canonical:
+    """Read and check an upload exactly as an import would, and store nothing (a dry run)."""
+    upload_check(actor=actor, organisation=organisation, files=files, fmt=fmt, mapping=mapping)
+    return read_upload(files=files, fmt=fmt, mapping=mapping)
 
 
 def _in_background(pk: int) -> None:
@@ -193,14 +272,41 @@ def _in_background(pk: int) -> None:
     threading.Thread(target=work, name=f"survey-import-{pk}", daemon=True).start()
 
 
-def _read(record: SurveyImport, files: dict[str, bytes]) -> Canonical:
-    if record.format == ImportFormat.MAPPED:
-        assert record.mapping is not None
-        name, data = next(iter(files.items()))
-        frame = read_single_table(data, name)
-        return read_mapped(frame, Mapping_.from_dict(record.mapping.mapping), name)
-    fmt = None if record.format == ImportFormat.AUTO else str(record.format)
-    return read_export(files, fmt)
+def _unreadable(source: str, detail: str) -> Canonical:
+    empty = build([], [])
+    problem = Problem(source, 1, "", "unreadable", {"detail": detail})
+    return Canonical(empty.respondents, empty.items, [problem], [])
+
+
+def read_upload(
+    *, files: Mapping[str, bytes], fmt: str, mapping: ColumnMapping | None = None
+) -> Canonical:
+    """The canonical tables of an upload, or the problems; a file that cannot be read at all is
+    one problem naming it. Other exceptions are failures of ours and propagate."""
+    try:
+        if fmt == ImportFormat.MAPPED:
+            assert mapping is not None
+            name, data = next(iter(files.items()))
+            frame = read_single_table(data, name)
+            return read_mapped(frame, Mapping_.from_dict(mapping.mapping), name)
+        return read_export(files, None if fmt == ImportFormat.AUTO else str(fmt))
+    except TableError as error:
+        return _unreadable(str(error.params.get("file", "")), str(error.params.get("detail", "")))
+    except UnicodeDecodeError as error:  # a CSV saved in another encoding than UTF-8
+        source = next(
+            (name for name, data in files.items() if not _is_utf8(data)), next(iter(files), "")
+        )
+        return _unreadable(source, f"not UTF-8 text ({error.reason} at byte {error.start})")
+
+
+def _is_utf8(data: bytes) -> bool:
+    if data[:2] == b"PK":  # an XLSX workbook (a zip archive)
+        return True
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _step(record: SurveyImport, step: str, status: str = ImportStatus.PROCESSING) -> None:
@@ -208,25 +314,18 @@ def _step(record: SurveyImport, step: str, status: str = ImportStatus.PROCESSING
     record.save(update_fields=["step", "status"])
 
 
-def import_process(*, pk: int) -> SurveyImport:
+def import_process(*, pk: int, progress: Progress | None = None) -> SurveyImport:
     """Read, check and store one import, then compute its result. All-or-nothing: on any
     problem the import is rejected with every problem listed and no data kept."""
+    tell = progress or (lambda step: None)
     record = SurveyImport.objects.select_related("survey", "mapping").get(pk=pk)
     if record.status not in (ImportStatus.PENDING, ImportStatus.PROCESSING):
         return record
     _step(record, "reading")
+    tell("reading")
     files = _unpack(record.upload)
     try:
-        canonical = _read(record, files)
-    except TableError as error:
-        problem = {
-            "source": error.params.get("file", ""),
-            "row": 1,
-            "column": "",
-            "code": "unreadable",
-            "params": {"detail": error.params.get("detail", "")},
-        }
-        return _finish(record, ImportStatus.REJECTED, problems=[problem])
+        canonical = read_upload(files=files, fmt=record.format, mapping=record.mapping)
     except Exception:  # an unexpected failure must not leave the import "processing"
         log.exception("survey import %s failed", pk)
         return _finish(record, ImportStatus.FAILED, problems=[])
@@ -238,6 +337,7 @@ def import_process(*, pk: int) -> SurveyImport:
             skipped=[p.as_dict() for p in canonical.skipped],
         )
     _step(record, "computing")
+    tell("computing")
     with transaction.atomic():
         record.data = _store_tables(canonical)
         record.respondents = canonical.respondents.height
