@@ -6,15 +6,19 @@ will mount it.
 
 from __future__ import annotations
 
+import re
 import time
+from html import unescape
 from typing import Any
 
 import pytest
+import zxingcpp
 from django.conf.urls.i18n import i18n_patterns
 from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.urls import path
 from django.utils import timezone
+from PIL import Image
 
 from config import urls as root_urls
 from fairpassage.core.models import AuditEvent, User
@@ -235,3 +239,43 @@ def test_permission_matrix(
             enrol(member)
         client.force_login(member)
     assert client.get(url).status_code == expected[visitor]
+
+
+def _svg_modules(svg: str) -> set[tuple[int, int]]:
+    """The dark modules drawn by a QR code's SVG path (moves and horizontal runs)."""
+    path = re.search(r' d="([^"]+)"', svg)
+    assert path is not None
+    x = y = 0.0
+    dark: set[tuple[int, int]] = set()
+    for command, first, second in re.findall(r"([Mmh])(-?[\d.]+)(?:\s(-?[\d.]+))?", path[1]):
+        if command == "M":
+            x, y = float(first), float(second)
+        elif command == "m":
+            x, y = x + float(first), y + float(second)
+        else:
+            dark.update((int(x) + i, int(y)) for i in range(int(float(first))))
+            x += float(first)
+    return dark
+
+
+def test_the_set_up_page_shows_a_qr_code_that_reads_as_the_set_up_link(
+    client: Client, member: User
+) -> None:
+    client.force_login(member)
+    html = client.get("/vi/account/second-factor/").content.decode()
+    shown = re.search(r'<textarea id="otpauth-uri"[^>]*>([^<]+)</textarea>', html)
+    assert shown is not None
+    link = unescape(shown[1])
+    assert link.startswith("otpauth://totp/")
+    svg = re.search(r'<svg[^>]*class="qr"[^>]*>.*?</svg>', html, re.S)
+    assert svg is not None
+    assert "style=" not in svg[0]  # the strict content-security policy forbids inline style
+    modules = _svg_modules(svg[0])
+    size = max(max(column, row) for column, row in modules) + 5  # the quiet zone
+    scale = 6
+    image = Image.new("L", (size * scale, size * scale), 255)
+    for column, row in modules:
+        image.paste(0, (column * scale, row * scale, (column + 1) * scale, (row + 1) * scale))
+    (read,) = zxingcpp.read_barcodes(image)
+    assert read.format == zxingcpp.BarcodeFormat.QRCode
+    assert read.text == link
