@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fairpassage.cases import choices
-from fairpassage.checks.models import FeeCheck
+from fairpassage.checks.models import EarningsPlan, FeeCheck
 from fairpassage.core.fields import EncryptedTextField
 from fairpassage.core.models import Organisation
 from fairpassage.reference.models import Prefecture, VnProvince
@@ -104,6 +104,9 @@ class Case(models.Model):
         FeeCheck, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
     )
     claim_amount_vnd = models.BigIntegerField(null=True, blank=True)
+    earnings_plan = models.ForeignKey(
+        EarningsPlan, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 

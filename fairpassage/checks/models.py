@@ -1,4 +1,4 @@
-"""A fee check saved by staff, with the rules version and the parameters it used."""
+"""Fee checks and earnings plans saved by staff, with the rules version and parameters used."""
 
 from __future__ import annotations
 
@@ -43,6 +43,45 @@ class FeeCheck(models.Model):
 
     def __str__(self) -> str:
         return self.title or f"fee check {self.pk}"
+
+
+class EarningsPlan(models.Model):
+    """An earnings and debt plan saved by staff; the headline figures are columns for lists."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="earnings_plans"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    language = models.CharField(max_length=5)
+    rules_version = models.CharField(max_length=64)
+    law_date = models.DateField()
+    status = models.CharField(max_length=20)
+    net_jpy = models.BigIntegerField(help_text="net pay in the first month, yen")
+    remit_jpy = models.BigIntegerField(help_text="sent home in the first month, yen")
+    debt_principal = models.BigIntegerField(
+        null=True, blank=True, help_text="the debt at the start, in debt_currency"
+    )
+    debt_currency = models.CharField(max_length=3, blank=True)
+    months_to_repay = models.PositiveIntegerField(
+        null=True, blank=True, help_text="empty when there is no debt or it is not repaid"
+    )
+    debt_never_repaid = models.BooleanField(
+        default=False, help_text="the balance never falls below the debt at the start"
+    )
+    input = models.JSONField()
+    result = models.JSONField(help_text="the full plan, with every parameter value used")
+
+    class Meta:
+        ordering: ClassVar = ["-created_at"]
+        verbose_name = _("earnings plan")
+        verbose_name_plural = _("earnings plans")
+
+    def __str__(self) -> str:
+        return self.title or f"earnings plan {self.pk}"
 
 
 class BatchStatus(models.TextChoices):

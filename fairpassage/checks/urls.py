@@ -18,6 +18,8 @@ urlpatterns = [
         name="batch_download",
     ),
     path("earnings/", views.earnings, name="earnings"),
+    path("earnings/save/", views.earnings_save, name="earnings_save"),
+    path("earnings-plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("pathways/", views.pathways, name="pathways"),
     path("law/", views.law_page, name="law"),
 ]

@@ -1,4 +1,5 @@
-"""Fee-check pages: the public check, the letter (PDF), saved checks, and the law page."""
+"""Fee-check pages: the public check, the letter (PDF), the earnings planner, saved checks and
+plans, and the law page."""
 
 from __future__ import annotations
 
@@ -68,6 +69,21 @@ def _rows_changed(post: QueryDict) -> QueryDict | None:
     return data
 
 
+def _save_organisations(request: HttpRequest) -> list[Organisation]:
+    """The organisations for which the signed-in user may save a check or a plan."""
+    return [
+        m.organisation
+        for m in core_selectors.memberships_of(user=request.user)
+        if m.role in services.SAVE_ROLES
+    ]
+
+
+def _posted_organisation(request: HttpRequest) -> Organisation:
+    """The organisation chosen in the save form (404 when it is not a number or unknown)."""
+    pk = str(request.POST.get("organisation", ""))
+    return get_object_or_404(Organisation, pk=int(pk) if pk.isdigit() else 0)
+
+
 ROW = 24  # chart units per finding: the allowed bar, then the paid bar
 
 
@@ -101,18 +117,13 @@ def _render(
     engagement: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    organisations = [
-        m.organisation
-        for m in core_selectors.memberships_of(user=request.user)
-        if m.role in services.SAVE_ROLES
-    ]
     context = {
         "form": form,
         "payments": payments,
         "report": report,
         "engagement_json": json.dumps(engagement, ensure_ascii=False) if engagement else "",
         "chart": _chart(report),
-        "organisations": organisations,
+        "organisations": _save_organisations(request),
     }
     if request.headers.get("HX-Request") and report is None and status == 200:
         return render(request, "checks/_payments.html", context)
@@ -141,18 +152,23 @@ def fee_check(request: HttpRequest) -> HttpResponse:
     return _render(request, form, payments, report=report, engagement=engagement)
 
 
-def _posted_engagement(request: HttpRequest) -> dict[str, Any]:
+def _posted_json(request: HttpRequest, *, field: str, missing: str) -> dict[str, Any]:
+    """The JSON object posted in ``field`` (a hidden input of a result), or InvalidInput."""
     try:
-        data = json.loads(request.POST.get("engagement", ""))
+        data = json.loads(request.POST.get(field, ""))
     except json.JSONDecodeError as error:
-        raise InvalidInput(
-            _("The check to print is missing; run the check again."), field="engagement"
-        ) from error
+        raise InvalidInput(missing, field=field) from error
     if not isinstance(data, dict):
-        raise InvalidInput(
-            _("The check to print is missing; run the check again."), field="engagement"
-        )
+        raise InvalidInput(missing, field=field)
     return data
+
+
+def _posted_engagement(request: HttpRequest) -> dict[str, Any]:
+    return _posted_json(
+        request,
+        field="engagement",
+        missing=_("The check to print is missing; run the check again."),
+    )
 
 
 @require_POST
@@ -190,7 +206,7 @@ def fee_check_letter(request: HttpRequest) -> HttpResponse:
 @require_POST
 def fee_check_save(request: HttpRequest) -> HttpResponse:
     engagement = _posted_engagement(request)
-    organisation = get_object_or_404(Organisation, pk=request.POST.get("organisation"))
+    organisation = _posted_organisation(request)
     user: User = request.user  # type: ignore[assignment]
     agency_text = request.POST.get("agency", "").strip()
     check = services.fee_check_save(
@@ -208,7 +224,8 @@ def fee_check_save(request: HttpRequest) -> HttpResponse:
 @require_safe
 def saved_list(request: HttpRequest) -> HttpResponse:
     checks = selectors.fee_checks_visible(user=request.user)[:200]
-    return render(request, "checks/saved_list.html", {"checks": checks})
+    plans = selectors.earnings_plans_visible(user=request.user)[:200]
+    return render(request, "checks/saved_list.html", {"checks": checks, "plans": plans})
 
 
 @login_required
@@ -268,11 +285,13 @@ def _debt_chart(plan: dict[str, Any]) -> dict[str, Any] | None:
 def earnings(request: HttpRequest) -> HttpResponse:
     """The earnings and debt planner; ``?debt=`` carries a fee check's total over."""
     plan = None
+    data: dict[str, Any] | None = None
     if request.method == "POST":
         form = EarningsForm(request.POST)
         if form.is_valid():
+            data = earnings_input(form)
             try:
-                plan = services.earnings_plan_run(data=earnings_input(form), language=_language())
+                plan = services.earnings_plan_run(data=data, language=_language())
             except InvalidInput as error:
                 attach_earnings_error(form, error.field or "", error.rendered_message())
     else:
@@ -282,8 +301,44 @@ def earnings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "checks/earnings.html",
-        {"form": form, "plan": plan, "chart": _debt_chart(plan) if plan else None},
+        {
+            "form": form,
+            "plan": plan,
+            "chart": _debt_chart(plan) if plan else None,
+            "plan_json": json.dumps(data, ensure_ascii=False) if plan else "",
+            "organisations": _save_organisations(request) if plan else [],
+        },
         status=status,
+    )
+
+
+@login_required
+@require_POST
+def earnings_save(request: HttpRequest) -> HttpResponse:
+    """Save the plan just made (its input travels in a hidden field) for an organisation."""
+    data = _posted_json(
+        request, field="plan_input", missing=_("The plan to save is missing; make the plan again.")
+    )
+    organisation = _posted_organisation(request)
+    user: User = request.user  # type: ignore[assignment]
+    plan = services.earnings_plan_save(
+        actor=user,
+        organisation=organisation,
+        data=data,
+        language=_language(),
+        title=request.POST.get("title", ""),
+    )
+    return redirect("checks:plan_detail", pk=plan.pk)
+
+
+@login_required
+@require_safe
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    saved = get_object_or_404(selectors.earnings_plans_visible(user=request.user), pk=pk)
+    return render(
+        request,
+        "checks/plan_detail.html",
+        {"saved": saved, "plan": saved.result, "chart": _debt_chart(saved.result)},
     )
 
 
