@@ -38,6 +38,7 @@ from fairpassage.cases.choices import (
 )
 from fairpassage.cases.models import Attachment, Case, Claim, Consent, Referral, Task, Worker
 from fairpassage.cases.staff_forms import package_form
+from fairpassage.checks import selectors as checks_selectors
 from fairpassage.checks.models import FeeCheck
 from fairpassage.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from fairpassage.core.models import Membership, Organisation, User
@@ -125,6 +126,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             memberships__organisation=org, memberships__role__in=WRITE_ROLES
         ).distinct()
         context["fee_checks"] = FeeCheck.objects.filter(organisation=org)[:50]
+        context["earnings_plans"] = checks_selectors.earnings_plans_of(organisation=org)
         context["workers"] = Worker.objects.filter(organisation=org).order_by("-id")[:50]
         if access.can_write and transfer.referral_configured() and transfer.referral_peers():
             context["package_form"] = package_form(case)

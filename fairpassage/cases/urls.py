@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fairpassage.cases import agency_views, staff_views, transfer_views, views
+from fairpassage.cases import agency_views, link_views, staff_views, transfer_views, views
 
 app_name = "cases"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/", staff_views.queue, name="queue"),
     path("cases/<int:pk>/", staff_views.case_detail, name="case_detail"),
     path("cases/<int:pk>/agency/", agency_views.case_agency, name="case_agency"),
+    path("cases/<int:pk>/earnings-plan/", link_views.earnings_plan_link, name="earnings_plan_link"),
     path("cases/<int:pk>/package/", transfer_views.package_export, name="package_export"),
     path("cases/referrals/import/", transfer_views.package_import, name="package_import"),
     path("cases/<int:pk>/do/<slug:action>/", staff_views.case_action, name="case_action"),

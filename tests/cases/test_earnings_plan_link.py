@@ -1,7 +1,4 @@
-"""A case linked to a saved earnings plan: the service, the staff action and the fragment.
-
-The action is mounted here, in the cases namespace, as the site's case URLs will mount it.
-"""
+"""A case linked to a saved earnings plan: the service, the staff action and the case page."""
 
 from __future__ import annotations
 
@@ -9,17 +6,12 @@ import copy
 from typing import Any
 
 import pytest
-from django.conf.urls.i18n import i18n_patterns
 from django.template.loader import render_to_string
 from django.test import Client
-from django.urls import include, path
 from django.utils import translation
 
-from config import urls as root_urls
 from fairpassage.cases import links
-from fairpassage.cases import urls as cases_urls
 from fairpassage.cases.access import case_access
-from fairpassage.cases.link_views import earnings_plan_link
 from fairpassage.cases.models import Case, TimelineEvent
 from fairpassage.checks import selectors as checks_selectors
 from fairpassage.checks import services as checks_services
@@ -32,26 +24,7 @@ from tests.cases.test_permissions import expect
 from tests.checks.test_earnings import EXAMPLE
 from tests.factories import login_verified
 
-URL = "cases/<int:pk>/earnings-plan/"
-urlpatterns = [
-    *i18n_patterns(
-        path(
-            "",
-            include(
-                (
-                    [
-                        path(URL, earnings_plan_link, name="earnings_plan_link"),
-                        *cases_urls.urlpatterns,
-                    ],
-                    "cases",
-                )
-            ),
-        )
-    ),
-    *root_urls.urlpatterns,
-]
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = [pytest.mark.django_db]
 
 
 def _plan(world: World, organisation: Organisation, title: str, **changes: Any) -> EarningsPlan:
@@ -166,3 +139,16 @@ def test_the_fragment_shows_the_figures_and_the_choice(world: World) -> None:
     assert f'<option value="{plan.pk}" selected>' in html
     links.case_link_earnings_plan(actor=worker, case=case, plan=grows)
     assert "Never: the debt grows" in fragment(worker)
+
+
+def test_the_case_page_offers_and_shows_the_plan(world: World) -> None:
+    case, _code = file_grievance()
+    client = Client()
+    login_verified(client, world.user("vn", "case_worker"))
+    plan = _plan(world, world.vn, "Plan of Lan")
+    page = client.get(f"/en/cases/{case.pk}/").content.decode()
+    assert f'action="/en/cases/{case.pk}/earnings-plan/"' in page
+    assert "Plan of Lan" in page
+    client.post(f"/en/cases/{case.pk}/earnings-plan/", {"earnings_plan": plan.pk})
+    page = client.get(f"/en/cases/{case.pk}/").content.decode()
+    assert f"/earnings-plans/{plan.pk}/" in page
