@@ -38,6 +38,7 @@ from fairpassage.stats.prepare import COST, EARNINGS, RATIO, WEIGHT
 Z95 = NormalDist().inv_cdf(0.975)
 FIGURES = ("mean_of_ratios", "ratio_of_means", "median_ratio", "p80_ratio")
 DIGITS = 6
+INDEX = "_i"
 
 
 def _at(values: pl.Series, index: int) -> float:
@@ -47,61 +48,84 @@ def _at(values: pl.Series, index: int) -> float:
 QUANTILES = (("median_ratio", 0.5), ("p80_ratio", 0.8))
 
 
+def _empty() -> dict[str, Any]:
+    empty: dict[str, Any] = {"n": 0, "sum_weights": 0.0, "share_zero_cost": None}
+    empty.update({name: None for name in FIGURES})
+    empty.update({f"{name}_{side}": None for name in FIGURES for side in ("low", "high")})
+    return empty
+
+
+_R, _W, _C, _E = pl.col(RATIO), pl.col(WEIGHT), pl.col(COST), pl.col(EARNINGS)
+_SUMS = (
+    _W.sum(),
+    (_W * _E).sum().alias("we"),
+    (_W * _C).sum().alias("wc"),
+    (_W * _R).sum().alias("wr"),
+    _W.filter(_C == 0).sum().alias("zero"),
+)
+
+
 def group_figures(part: pl.DataFrame) -> dict[str, Any]:
     """All figures for one group whose rows are sorted by the ratio.
 
     Each figure is a sum, a cumulative sum or a binary search over the group's columns: the
-    intervals cost a few passes over the data, no resampling.
+    intervals cost a few passes over the data, no resampling. The sums are asked for together
+    and the searches in batches, so a group costs a handful of calls into Polars.
     """
-    r, w, c, e = part[RATIO], part[WEIGHT], part[COST], part[EARNINGS]
     n = part.height
     if n == 0:
-        empty: dict[str, Any] = {"n": 0, "sum_weights": 0.0, "share_zero_cost": None}
-        empty.update({name: None for name in FIGURES})
-        empty.update({f"{name}_{side}": None for name in FIGURES for side in ("low", "high")})
-        return empty
-    sum_w = float(w.sum())
-    sum_we = float((w * e).sum())
-    rom = float((w * c).sum()) / sum_we
-    mor = float((w * r).sum()) / sum_w
+        return _empty()
+    r, w = part[RATIO], part[WEIGHT]
+    sum_w, sum_we, sum_wc, sum_wr, zero = part.select(_SUMS).row(0)
+    rom, mor = sum_wc / sum_we, sum_wr / sum_w
     out: dict[str, Any] = {
         "n": n,
         "sum_weights": sum_w,
         "mean_of_ratios": mor,
         "ratio_of_means": rom,
-        "share_zero_cost": float(w.filter(c == 0).sum()) / sum_w,
+        "share_zero_cost": zero / sum_w,
     }
     cumulative = w.cum_sum()
     total = _at(cumulative, n - 1)
 
-    def quantile(p: float) -> float:
-        """The smallest r whose cumulative weight reaches p of the total."""
-        target = min(max(p, 0.0), 1.0) * total
-        return _at(r, int(cumulative.search_sorted(target, side="left")))
+    def quantiles(shares: list[float]) -> list[float]:
+        """For each p, the smallest r whose cumulative weight reaches p of the total."""
+        targets = pl.Series([min(max(p, 0.0), 1.0) * total for p in shares], dtype=pl.Float64)
+        found = cumulative.search_sorted(targets, side="left")
+        return [_at(r, index) for index in found]
 
-    for name, p in QUANTILES:
-        out[name] = quantile(p)
+    shares = [p for _name, p in QUANTILES]
+    for (name, _p), value in zip(QUANTILES, quantiles(shares), strict=True):
+        out[name] = value
     for name in FIGURES:
         out[f"{name}_low"] = out[f"{name}_high"] = None
     if n < 2:
         return out
     k = n / (n - 1)
-    se_rom = math.sqrt(k * float(((w * (c - rom * e)) ** 2).sum())) / sum_we
-    se_mor = math.sqrt(k * float(((w * (r - mor)) ** 2).sum())) / sum_w
+    # the rows at or below each quantile lead the group: how many they are
+    upto = list(r.search_sorted(pl.Series([out[name] for name, _p in QUANTILES]), side="right"))
+    var_rom, var_mor, total_sq, *below_sq = part.select(
+        ((_W * (_C - rom * _E)) ** 2).sum().alias("rom"),
+        ((_W * (_R - mor)) ** 2).sum().alias("mor"),
+        (_W * _W).sum().alias("sq"),
+        *[(_W * _W).head(count).sum().alias(f"sq{i}") for i, count in enumerate(upto)],
+    ).row(0)
+    se_rom = math.sqrt(k * var_rom) / sum_we
+    se_mor = math.sqrt(k * var_mor) / sum_w
     out["ratio_of_means_low"], out["ratio_of_means_high"] = rom - Z95 * se_rom, rom + Z95 * se_rom
     out["mean_of_ratios_low"], out["mean_of_ratios_high"] = mor - Z95 * se_mor, mor + Z95 * se_mor
-    cumulative_sq = (w * w).cum_sum()
-    total_sq = _at(cumulative_sq, n - 1)
-    for name, p in QUANTILES:
+    bounds = []
+    for (_name, p), count, squares in zip(QUANTILES, upto, below_sq, strict=True):
         # Woodruff: the standard error of F = Σ w [r <= q] / Σ w (ties included), linearised
         # like a weighted mean: s² = n/(n-1) Σ (w (b - F))² / (Σ w)², b = [r <= q], which is
-        # Σ w² b (1 - 2F) + F² Σ w² because b is 0 or 1.
-        last = int(r.search_sorted(out[name], side="right")) - 1
-        share = _at(cumulative, last) / total
-        spread = _at(cumulative_sq, last) * (1 - 2 * share) + share * share * total_sq
+        # Σ w² b (1 - 2F) + F² Σ w² because b is 0 or 1 (and the rows with b = 1 lead).
+        share = _at(cumulative, count - 1) / total
+        spread = squares * (1 - 2 * share) + share * share * total_sq
         se = math.sqrt(k * max(spread, 0.0)) / total
-        out[f"{name}_low"] = quantile(p - Z95 * se)
-        out[f"{name}_high"] = quantile(p + Z95 * se)
+        bounds += [p - Z95 * se, p + Z95 * se]
+    ends = iter(quantiles(bounds))
+    for name, _p in QUANTILES:
+        out[f"{name}_low"], out[f"{name}_high"] = next(ends), next(ends)
     return out
 
 
@@ -114,33 +138,35 @@ class Estimates:
 def estimate(rows: pl.DataFrame, breakdowns: Sequence[Sequence[str]] = ()) -> Estimates:
     """Figures for all rows and for each breakdown (a tuple of columns crossed together).
 
-    The rows are sorted by r once; gathering each group's rows keeps that order within it.
+    The rows are sorted by r once. Every breakdown's groups are then found in one query, each as
+    its row numbers in that order, so gathering a group's rows keeps them sorted by r.
     """
     keys = sorted({name for cols in breakdowns for name in cols})
-    # Text keys travel as categoricals: the sort and the split then move small integer codes.
-    text = [name for name in keys if rows.schema[name] == pl.String]
-    ordered = (
-        rows.select(RATIO, WEIGHT, COST, EARNINGS, *keys)
-        .with_columns(pl.col(text).cast(pl.Categorical))
-        .sort(RATIO)
-    )
-
+    # One thread sorts as fast as two here, and leaves the other core to the rest of the work.
+    ordered = rows.select(RATIO, WEIGHT, COST, EARNINGS, *keys).sort(RATIO, multithreaded=False)
     numbers = ordered.select(RATIO, WEIGHT, COST, EARNINGS)
+    indexed = ordered.lazy().select(*keys).with_row_index(INDEX)
+    found = pl.collect_all([indexed.group_by(list(cols)).agg(INDEX) for cols in breakdowns])
+    tasks: list[pl.Series | None] = [None]  # None: all rows
+    for groups in found:
+        tasks += list(groups[INDEX])
 
-    def breakdown(cols: Sequence[str]) -> tuple[tuple[str, ...], list[dict[str, Any]]]:
-        # each group's row numbers, in the frame's order (so still sorted by r)
-        groups = ordered.select(*cols).with_row_index("_i").group_by(list(cols)).agg(pl.col("_i"))
+    def run(rows_in_group: pl.Series | None) -> dict[str, Any]:
+        return group_figures(numbers if rows_in_group is None else numbers[rows_in_group])
+
+    # Polars releases the GIL: two groups are computed at once.
+    with ThreadPoolExecutor(max_workers=max(1, min(len(tasks), os.cpu_count() or 1))) as pool:
+        results = iter(pool.map(run, tasks))
+    overall = next(results)
+    out = []
+    for cols, groups in zip(breakdowns, found, strict=True):
         entries = [
-            {**dict(zip(cols, values, strict=True)), **group_figures(numbers[rows])}
-            for values, rows in zip(groups.select(*cols).rows(), groups["_i"], strict=True)
+            {**dict(zip(cols, values, strict=True)), **next(results)}
+            for values in groups.select(*cols).rows()
         ]
         entries.sort(key=lambda entry: tuple(_sort_key(entry[col]) for col in cols))
-        return tuple(cols), entries
-
-    # Polars releases the GIL: breakdowns overlap their Python bookkeeping with its work.
-    with ThreadPoolExecutor(max_workers=max(1, min(len(breakdowns), os.cpu_count() or 1))) as pool:
-        results = list(pool.map(breakdown, breakdowns))
-    return Estimates(overall=group_figures(ordered), breakdowns=results)
+        out.append((tuple(cols), entries))
+    return Estimates(overall=overall, breakdowns=out)
 
 
 def _sort_key(value: Any) -> tuple[int, str]:
