@@ -38,7 +38,7 @@ from fairpassage.stats.prepare import COST, EARNINGS, RATIO, WEIGHT
 Z95 = NormalDist().inv_cdf(0.975)
 FIGURES = ("mean_of_ratios", "ratio_of_means", "median_ratio", "p80_ratio")
 DIGITS = 6
-INDEX = "_i"
+NUMBERS = (RATIO, WEIGHT, COST, EARNINGS)
 
 
 def _at(values: pl.Series, index: int) -> float:
@@ -104,23 +104,24 @@ def group_figures(part: pl.DataFrame) -> dict[str, Any]:
     k = n / (n - 1)
     # the rows at or below each quantile lead the group: how many they are
     upto = list(r.search_sorted(pl.Series([out[name] for name, _p in QUANTILES]), side="right"))
-    var_rom, var_mor, total_sq, *below_sq = part.select(
+    var_rom, var_mor = part.select(
         ((_W * (_C - rom * _E)) ** 2).sum().alias("rom"),
         ((_W * (_R - mor)) ** 2).sum().alias("mor"),
-        (_W * _W).sum().alias("sq"),
-        *[(_W * _W).head(count).sum().alias(f"sq{i}") for i, count in enumerate(upto)],
     ).row(0)
+    squares = w * w
+    total_sq = float(squares.sum())
+    below_sq = [float(squares.head(count).sum()) for count in upto]
     se_rom = math.sqrt(k * var_rom) / sum_we
     se_mor = math.sqrt(k * var_mor) / sum_w
     out["ratio_of_means_low"], out["ratio_of_means_high"] = rom - Z95 * se_rom, rom + Z95 * se_rom
     out["mean_of_ratios_low"], out["mean_of_ratios_high"] = mor - Z95 * se_mor, mor + Z95 * se_mor
     bounds = []
-    for (_name, p), count, squares in zip(QUANTILES, upto, below_sq, strict=True):
+    for (_name, p), count, below in zip(QUANTILES, upto, below_sq, strict=True):
         # Woodruff: the standard error of F = Σ w [r <= q] / Σ w (ties included), linearised
         # like a weighted mean: s² = n/(n-1) Σ (w (b - F))² / (Σ w)², b = [r <= q], which is
         # Σ w² b (1 - 2F) + F² Σ w² because b is 0 or 1 (and the rows with b = 1 lead).
         share = _at(cumulative, count - 1) / total
-        spread = squares * (1 - 2 * share) + share * share * total_sq
+        spread = below * (1 - 2 * share) + share * share * total_sq
         se = math.sqrt(k * max(spread, 0.0)) / total
         bounds += [p - Z95 * se, p + Z95 * se]
     ends = iter(quantiles(bounds))
@@ -135,38 +136,71 @@ class Estimates:
     breakdowns: list[tuple[tuple[str, ...], list[dict[str, Any]]]]
 
 
+def _partition(
+    ordered: pl.DataFrame, cols: Sequence[str]
+) -> tuple[list[tuple[Any, ...]], list[pl.DataFrame]]:
+    """A breakdown's groups, each as its key values and its rows still in order of r.
+
+    A stable sort by the breakdown's columns (categories by their codes) brings each group's rows
+    together without changing their order, so every group is a slice of one frame.
+    """
+    order = [
+        pl.col(col).to_physical()
+        if isinstance(ordered.schema[col], pl.Categorical | pl.Enum)
+        else pl.col(col)
+        for col in cols
+    ]
+    grouped = ordered.select(*NUMBERS, *cols).sort(
+        order, maintain_order=True, nulls_last=True, multithreaded=False
+    )
+    if grouped.height == 0:
+        return [], []
+    changed = pl.any_horizontal([pl.col(col).ne_missing(pl.col(col).shift(1)) for col in cols])
+    starts: list[int] = grouped.select(changed.arg_true().alias("start"))["start"].to_list()
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)  # the first row starts a group even when its key is missing
+    ends = [*starts[1:], grouped.height]
+    values = grouped.select(*cols)[starts].rows()
+    return values, [
+        grouped.slice(start, end - start) for start, end in zip(starts, ends, strict=True)
+    ]
+
+
 def estimate(rows: pl.DataFrame, breakdowns: Sequence[Sequence[str]] = ()) -> Estimates:
     """Figures for all rows and for each breakdown (a tuple of columns crossed together).
 
-    The rows are sorted by r once. Every breakdown's groups are then found in one query, each as
-    its row numbers in that order, so gathering a group's rows keeps them sorted by r.
+    The rows are sorted by r once; each breakdown then splits that order into its groups.
     """
     keys = sorted({name for cols in breakdowns for name in cols})
-    # One thread sorts as fast as two here, and leaves the other core to the rest of the work.
-    ordered = rows.select(RATIO, WEIGHT, COST, EARNINGS, *keys).sort(RATIO, multithreaded=False)
-    numbers = ordered.select(RATIO, WEIGHT, COST, EARNINGS)
-    indexed = ordered.lazy().select(*keys).with_row_index(INDEX)
-    found = pl.collect_all([indexed.group_by(list(cols)).agg(INDEX) for cols in breakdowns])
-    tasks: list[pl.Series | None] = [None]  # None: all rows
-    for groups in found:
-        tasks += list(groups[INDEX])
+    # Text keys travel as categories: the sorts move small integer codes, not strings.
+    text = [name for name in keys if rows.schema[name] == pl.String]
+    # One thread sorts about as fast as two here, and leaves the other core to other work.
+    ordered = (
+        rows.select(*NUMBERS, *keys)
+        .with_columns(pl.col(text).cast(pl.Categorical))
+        .sort(RATIO, multithreaded=False)
+    )
 
-    def run(rows_in_group: pl.Series | None) -> dict[str, Any]:
-        return group_figures(numbers if rows_in_group is None else numbers[rows_in_group])
-
-    # Polars releases the GIL: two groups are computed at once.
-    with ThreadPoolExecutor(max_workers=max(1, min(len(tasks), os.cpu_count() or 1))) as pool:
-        results = iter(pool.map(run, tasks))
-    overall = next(results)
-    out = []
-    for cols, groups in zip(breakdowns, found, strict=True):
+    def breakdown(cols: Sequence[str]) -> tuple[tuple[str, ...], list[dict[str, Any]]]:
+        values, parts = _partition(ordered, cols)
         entries = [
-            {**dict(zip(cols, values, strict=True)), **next(results)}
-            for values in groups.select(*cols).rows()
+            {**dict(zip(cols, map(_key, key), strict=True)), **group_figures(part)}
+            for key, part in zip(values, parts, strict=True)
         ]
         entries.sort(key=lambda entry: tuple(_sort_key(entry[col]) for col in cols))
-        out.append((tuple(cols), entries))
-    return Estimates(overall=overall, breakdowns=out)
+        return tuple(cols), entries
+
+    # Polars releases the GIL: the overall figures and the breakdowns share the cores.
+    workers = max(1, min(len(breakdowns) + 1, os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        overall = pool.submit(group_figures, ordered.select(NUMBERS))
+        results = list(pool.map(breakdown, breakdowns))
+    return Estimates(overall=overall.result(), breakdowns=results)
+
+
+def _key(value: Any) -> Any:
+    """A group's key as shown: a zero is 0.0, never -0.0 (they form one group)."""
+    return value + 0.0 if isinstance(value, float) else value
 
 
 def _sort_key(value: Any) -> tuple[int, str]:

@@ -101,6 +101,20 @@ def pandas_run(frame: Any) -> dict[str, Any]:
     return result
 
 
+def _same_figures(ours: dict[str, Any], theirs: dict[str, Any]) -> bool:
+    """Every estimate and interval end of one group, ours (rounded) against the baseline's."""
+    pairs = [(ours["n"], theirs["n"])]
+    for name in ("ratio_of_means", "mean_of_ratios", "median_ratio", "p80_ratio"):
+        pairs.append((ours[name], theirs[name]))
+    for name in ("median_ratio", "p80_ratio"):
+        low, high = ours["ci95"][name]
+        pairs += [(low, theirs[f"{name}_low"]), (high, theirs[f"{name}_high"])]
+    for name, se in (("ratio_of_means", "rom_se"), ("mean_of_ratios", "mor_se")):
+        low, high = ours["ci95"][name]
+        pairs += [(low, theirs[name] - Z95 * theirs[se]), (high, theirs[name] + Z95 * theirs[se])]
+    return all(math.isclose(a, round(b, 6), rel_tol=1e-6) for a, b in pairs)
+
+
 def _best_of(work: Any, repeats: int) -> tuple[float, Any]:
     best, result = math.inf, None
     for _ in range(repeats):
@@ -138,16 +152,14 @@ def bench_sdg(rows: int = ROWS) -> dict[str, Any]:
         f"best of {PANDAS_REPEATS}: polars is {ratio:.1f}x faster "
         f"({target} the {SPEEDUP:.0f}x target)"
     )
-    ours, theirs = report["overall"], baseline["overall"]
-    pairs = [
-        (ours["ratio_of_means"], theirs["ratio_of_means"]),
-        (ours["median_ratio"], theirs["median_ratio"]),
-        (ours["p80_ratio"], theirs["p80_ratio"]),
-        (ours["ci95"]["median_ratio"][0], theirs["median_ratio_low"]),
-        (ours["ci95"]["p80_ratio"][1], theirs["p80_ratio_high"]),
-    ]
-    agree = all(math.isclose(a, round(b, 6), rel_tol=1e-6) for a, b in pairs)
-    print(f"{'same estimates and intervals':<34} {'yes' if agree else 'NO'}")
+    agree = _same_figures(report["overall"], baseline["overall"])
+    for cell in report["groups"]:
+        (col, value), *_rest = cell["by"].items()
+        agree = agree and _same_figures(cell, baseline[col][(value,)])
+    agree = agree and len(report["groups"]) == sum(len(baseline[",".join(c)]) for c in BREAKDOWNS)
+    print(
+        f"{'same estimates and intervals':<34} {'yes' if agree else 'NO'} (overall and every group)"
+    )
     figures.update({"pandas": pandas_seconds, "speedup": ratio, "agree": agree})
     return figures
 

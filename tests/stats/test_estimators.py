@@ -273,3 +273,31 @@ def test_the_method_note_states_the_choices() -> None:
     assert "r = 0" in kept["zero_cost"] and "Woodruff" in kept["ci95"]
     left_out = run(IN_WINDOW, exclude_zero_cost=True)["method"]["zero_cost"]
     assert "left out" in left_out
+
+
+def test_groups_of_every_key_type_match_the_table_filtered_to_them() -> None:
+    # a group's rows are found by sorting on its key: each kind of key must still give the
+    # same groups as comparing the values (a zero and a negative zero, NaN with NaN, missing)
+    table = pl.DataFrame(
+        {
+            "cost_usd": [float(i % 7) for i in range(40)],
+            "earnings_usd": [1.0 + i % 5 for i in range(40)],
+            "weight": [1.0 + i % 3 for i in range(40)],
+            "f": [[0.0, -0.0, float("nan"), None, 2.5][i % 5] for i in range(40)],
+            "b": [[True, False, None][i % 3] for i in range(40)],
+            "t": pl.Series([["x", "y", None, "x"][i % 4] for i in range(40)]).cast(pl.Categorical),
+            "none": pl.Series([None] * 40, dtype=pl.String),
+        }
+    )
+    report = run(table, weight="weight", by=[["f"], ["b"], ["t"], ["t", "b"], ["none"]])
+    floats = [g["by"]["f"] for g in report["groups"] if "f" in g["by"]]
+    assert len(floats) == 4 and 0.0 in floats and None in floats  # NaN shows as missing
+    assert sum(g["n"] for g in report["groups"] if list(g["by"]) == ["t", "b"]) == 40
+    assert group(report, none=None)["n"] == 40
+    for cell in report["groups"]:
+        (col, value), *rest = cell["by"].items()
+        if rest or col == "f":
+            continue
+        alone = run(table.filter(pl.col(col).eq_missing(value)), weight="weight")["overall"]
+        for key in ("n", "ratio_of_means", "median_ratio", "p80_ratio", "ci95"):
+            assert cell[key] == alone[key], (col, value, key)
