@@ -59,17 +59,23 @@ class Prepared:
 
 
 def _number(name: str, schema: pl.Schema) -> tuple[pl.Expr, pl.Expr]:
-    """The column as Float64, and whether a present value failed to read as a number."""
+    """The column as Float64, and whether a present value failed to read as a finite number.
+
+    "nan", "inf" and their kin are not amounts: they are reported, never carried into a sum.
+    """
     column = pl.col(name)
     if schema[name] == pl.String:
         text = column.str.strip_chars()
-        text = pl.when(text == "").then(None).otherwise(text)
-        value = text.cast(pl.Float64, strict=False)
-        return value, text.is_not_null() & value.is_null()
-    if schema[name] == pl.Boolean or not schema[name].is_numeric():
+        present = pl.when(text == "").then(None).otherwise(text).is_not_null()
+        value = column.str.strip_chars().cast(pl.Float64, strict=False)
+    elif schema[name] == pl.Boolean or not schema[name].is_numeric():
+        present = column.is_not_null()
         value = column.cast(pl.Float64, strict=False)
-        return value, column.is_not_null() & value.is_null()
-    return column.cast(pl.Float64), pl.lit(False)
+    else:
+        present = column.is_not_null()
+        value = column.cast(pl.Float64)
+    finite = value.is_finite().fill_null(False)
+    return pl.when(finite).then(value), present & ~finite
 
 
 def _factor(

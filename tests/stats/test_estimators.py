@@ -168,6 +168,29 @@ def test_zero_costs_count_and_excluded_rows_are_listed() -> None:
     assert all(row["message"] for row in report["excluded_rows"])
 
 
+def test_amounts_that_are_not_finite_numbers_are_excluded_with_a_reason() -> None:
+    text = pl.DataFrame(
+        {"cost_usd": ["100", "200", "0", "inf"], "earnings_usd": ["nan", "50", "Infinity", "10"]}
+    )
+    report = run(text)
+    assert report["overall"]["n"] == 1 and report["overall"]["ratio_of_means"] == 4.0
+    reasons = [(row["row"], row["reason"]) for row in report["excluded_rows"]]
+    assert reasons == [
+        (2, "earnings_not_number"),
+        (4, "earnings_not_number"),
+        (5, "cost_not_number"),
+    ]
+    floats = pl.DataFrame(
+        {"cost_usd": [100.0, 200.0, float("nan")], "earnings_usd": [float("inf"), 50.0, 10.0]}
+    )
+    report = run(floats)
+    assert report["overall"]["n"] == 1 and report["overall"]["ratio_of_means"] == 4.0
+    assert [row["reason"] for row in report["excluded_rows"]] == [
+        "earnings_not_number",
+        "cost_not_number",
+    ]
+
+
 def test_weights_must_be_positive_numbers() -> None:
     table = pl.DataFrame(
         {"cost_usd": [1, 1, 1, 1], "earnings_usd": [1, 1, 1, 1], "w": ["1", "0", "", "z"]}
