@@ -10,15 +10,14 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from fairpassage.cases import people
 from fairpassage.cases.choices import Part
 from fairpassage.cases.models import Case, Consent, Referral
 from fairpassage.core.models import User
 from tests.cases.conftest import World, file_grievance
-from tests.cases.test_permissions import VISITORS
+from tests.cases.test_permissions import VISITORS, refer
 from tests.factories import login_verified
 
-SHARED = [Part.STATEMENT, Part.NOTES]
+SHARED: list[str] = [Part.STATEMENT, Part.NOTES]
 
 
 @dataclass
@@ -32,20 +31,8 @@ class Scene:
 
 
 def scene_build(world: World) -> Scene:
-    cw = world.user("vn", "case_worker")
     case, _code = file_grievance(agency_name="Cty Sao Mai")
-    consent = people.consent_record(
-        actor=cw,
-        case=case,
-        purpose="referral",
-        method="written",
-        organisations=[world.jp],
-        parts=SHARED,
-    )
-    referral = people.referral_propose(
-        actor=cw, case=case, to_org=world.jp, consent=consent, parts=SHARED
-    )
-    people.referral_decide(actor=world.user("jp", "case_worker"), referral=referral, accept=True)
+    consent, referral = refer(world, case, SHARED)
     return Scene(world, case, consent, referral)
 
 

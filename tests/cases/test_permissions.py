@@ -35,7 +35,8 @@ class Scene:
     ids: dict[str, int]
 
 
-def _refer(world: World, case: Any, parts: list[str]) -> tuple[Any, Any]:
+def refer(world: World, case: Any, parts: list[str]) -> tuple[Any, Any]:
+    """Refer ``case`` to the Japanese organisation with consent for ``parts``; it accepts."""
     cw = world.user("vn", "case_worker")
     consent = people.consent_record(
         actor=cw,
@@ -58,8 +59,8 @@ def scene(world: World) -> Scene:
     a, _code = file_grievance()
     b, _code = file_grievance()
     c, _code = file_grievance()
-    _refer(world, a, [Part.STATEMENT, Part.MESSAGES, Part.DOCUMENTS])
-    consent_c, _ref = _refer(world, c, [Part.STATEMENT])
+    refer(world, a, [Part.STATEMENT, Part.MESSAGES, Part.DOCUMENTS])
+    consent_c, _ref = refer(world, c, [Part.STATEMENT])
     people.consent_withdraw(actor=cw, consent=consent_c)
     att_a = services.attachment_add(actor=cw, case=a, name="a.pdf", content=PDF)
     att_b = services.attachment_add(actor=cw, case=b, name="b.pdf", content=PDF)
