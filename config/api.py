@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from fairpassage.cases.api import router as cases_router
 from fairpassage.checks.api import router as checks_router
@@ -21,7 +24,50 @@ from fairpassage.registry.api import router as registry_router
 from fairpassage.surveys.api import router as surveys_router
 from fairpassage.tracker.api import router as tracker_router
 
+
+def _nul_at(value: Any, path: str = "") -> str | None:
+    """The path of the first text holding a NUL character, which no database column stores."""
+    if isinstance(value, str):
+        return path or "body" if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if "\x00" in str(key):
+                return where
+            found = _nul_at(item, where)
+            if found:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _nul_at(item, f"{path}[{index}]")
+            if found:
+                return found
+    return None
+
+
+class StrictParser(Parser):
+    """JSON bodies and query strings as the default parser reads them, but text holding a NUL
+    character is refused (422 naming the field) before it can reach a database."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = json.loads(request.body)
+        where = _nul_at(data)
+        if where:
+            raise InvalidInput(_("Text may not contain NUL characters."), field=where)
+        return data  # type: ignore[no-any-return]
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        result = super().parse_querydict(data, list_fields, request)
+        where = _nul_at(result)
+        if where:
+            raise InvalidInput(_("Text may not contain NUL characters."), field=where)
+        return result
+
+
 api = NinjaAPI(
+    parser=StrictParser(),
     title="Fair Passage API",
     version="0.1.0",
     description=(
@@ -95,6 +141,8 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError) -> Http
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, ApplicationError):  # refused by the parser, with its reason
+        return _render(request, exc.__cause__)
     if exc.status_code == 400:  # a body that is not JSON: the same 422 as any invalid field
         return _render(
             request, InvalidInput(_("The request body is not valid JSON."), field="body")

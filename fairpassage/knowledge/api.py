@@ -59,7 +59,7 @@ def articles(request: HttpRequest, q: str = "", lang: GuideLanguage = "vi") -> l
 
 
 @router.get(
-    "/articles/{slug}",
+    "/articles/{slug:slug}",
     response={200: ArticleOut, 404: ErrorOut, 422: ErrorOut},
     summary="One article of the guide, in a language or its fallback",
 )

@@ -59,7 +59,7 @@ def agencies_search(request: HttpRequest, query: Query[SearchQuery]) -> list[dic
 
 
 @router.get(
-    "/agencies/{slug}",
+    "/agencies/{slug:slug}",
     response={200: AgencyOut, 404: ErrorOut, 422: ErrorOut},
     summary="An agency's licences with their history, sanctions and report summaries",
 )
@@ -69,7 +69,7 @@ def agency_detail(request: HttpRequest, slug: str, on: dt.date | None = None) ->
 
 
 @router.post(
-    "/agencies/{slug}/reports",
+    "/agencies/{slug:slug}/reports",
     response={202: ReviewAcceptedOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Report on an agency (no account; held for moderation)",
 )

@@ -96,3 +96,27 @@ def test_openapi_is_served_and_lists_the_operations(client: Client) -> None:
     assert {"/api/health", "/api/me"} <= set(schema["paths"])
     security = schema["components"]["securitySchemes"]
     assert security["TokenAuth"]["scheme"] == "bearer"
+
+
+@pytest.mark.django_db
+def test_text_with_a_nul_character_is_refused_naming_the_field(client: Client) -> None:
+    grievance = {
+        "where_now": "JP",
+        "categories": ["wages"],
+        "stage": "in_japan",
+        "statement": "unpaid\u0000",
+        "idempotency_key": "nul-character-test-0001",
+    }
+    response = client.post("/api/grievances", json.dumps(grievance), "application/json")
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "statement"
+    grievance["statement"] = "unpaid"
+    grievance["categories"] = ["wages", "x\u0000"]
+    response = client.post("/api/grievances", json.dumps(grievance), "application/json")
+    assert response.json()["error"]["field"] == "categories[1]"
+    response = client.get("/api/agencies", {"q": "Sao\u0000Mai"})
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "q"
+    response = client.get("/api/agencies/sao%00mai")
+    assert response.status_code == 404
+    assert "error" in response.json()
