@@ -7,7 +7,7 @@ from config.api import api, not_found
 
 urlpatterns = [
     path("api/", api.urls),
-    re_path(r"^api/(?P<rest>.*)$", not_found),
+    re_path(r"^api/(?P<rest>(?s:.*))$", not_found),  # any rest, line breaks included
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 urlpatterns += i18n_patterns(

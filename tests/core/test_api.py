@@ -117,6 +117,9 @@ def test_text_with_a_nul_character_is_refused_naming_the_field(client: Client) -
     response = client.get("/api/agencies", {"q": "Sao\u0000Mai"})
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "q"
-    response = client.get("/api/agencies/sao%00mai")
-    assert response.status_code == 404
-    assert "error" in response.json()
+    for path in ("/api/agencies/sao%00mai", "/api/agencies/sao%0Amai", "/api/articles/a%0A"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"
+    response = client.post("/api/agencies/sao%0Amai/reports", "{}", "application/json")
+    assert response.status_code == 404 and response["Content-Type"].startswith("application/json")
