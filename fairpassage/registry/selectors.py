@@ -241,19 +241,23 @@ def reviews_summary(organisation: Organisation) -> dict[str, Any]:
 
 
 def fee_checks_summary(organisation: Organisation) -> dict[str, Any]:
-    """Saved fee checks that named this agency, counted; suppressed under MIN_CELL."""
+    """Saved fee checks that named this agency (staff resolved the name to the registry record),
+    counted across organisations. Under MIN_CELL checks not even their number is given (a "1"
+    would tell the agency that a worker of theirs went to a support organisation); the
+    violations, and the excess behind them, only when they too are at least MIN_CELL."""
     row = FeeCheck.objects.filter(agency=organisation).aggregate(
         n=Count("id"),
         violations=Count("id", filter=Q(status="violation")),
-        excess_vnd=Sum("excess_vnd"),
+        excess_vnd=Sum("excess_vnd", filter=Q(status="violation")),
     )
     if row["n"] < MIN_CELL:
-        return {"n": row["n"], "suppressed": True}
+        return {"n": None, "suppressed": True}
+    shown = row["violations"] >= MIN_CELL
     return {
         "n": row["n"],
         "suppressed": False,
-        "violations": row["violations"],
-        "excess_vnd": row["excess_vnd"] or 0,
+        "violations": row["violations"] if shown else None,
+        "excess_vnd": (row["excess_vnd"] or 0) if shown else None,
     }
 
 
