@@ -13,7 +13,7 @@ from fairpassage.checks.models import FeeCheck
 from fairpassage.core import services
 from fairpassage.core.models import AuditEvent, Organisation, Role, User
 from tests.checks.conftest import pdf_text_and_fonts
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory, login_verified
 
 FORM = {
     "programme": "titp",
@@ -193,3 +193,43 @@ def test_law_page_lists_every_parameter_and_unknowns(client: Client) -> None:
     assert "not yet known" in html
     assert law.rules_version() in html
     assert "{&#x27;" not in html  # structured values are laid out, not printed as Python
+
+
+#: Visitors of the saved fee-check pages: each role of the saving organisation ("own") and of
+#: another one, a reviewer of an agency, platform staff, anonymous.
+FEE_CHECK_VISITORS = ["anonymous", "staff", "agency_reviewer"] + [
+    f"{o}_{r}" for o in ("own", "other") for r in Role.values
+]
+FEE_CHECK_READERS = {"own_organisation_admin", "own_case_worker"}
+
+
+@pytest.mark.django_db
+def test_saved_fee_check_permission_matrix(example: dict[str, Any]) -> None:
+    orgs = {o: OrganisationFactory.create(slug=f"{o}-org") for o in ("own", "other")}
+    agency = OrganisationFactory.create(kind="sending_agency")
+    users: dict[str, User] = {}
+    for o, org in orgs.items():
+        for role in Role.values:
+            users[f"{o}_{role}"] = _staff(org, role)
+    users["agency_reviewer"] = _staff(agency, Role.REVIEWER)
+    users["staff"] = UserFactory.create(is_staff=True, is_superuser=True)
+    writer = Client()
+    login_verified(writer, users["own_case_worker"])
+    body = {"engagement": json.dumps(example), "organisation": orgs["own"].pk, "title": "Mai"}
+    assert writer.post("/vi/fee-check/save/", body).status_code == 302
+    check = FeeCheck.objects.get()
+    seen: dict[str, tuple[int, int, bool]] = {}
+    for visitor in FEE_CHECK_VISITORS:
+        client = Client()
+        if visitor != "anonymous":
+            login_verified(client, users[visitor])
+        listing = client.get("/vi/fee-checks/")
+        seen[visitor] = (
+            client.post("/vi/fee-check/save/", body).status_code,
+            client.get(f"/vi/fee-checks/{check.pk}/").status_code,
+            listing.status_code == 200 and ">Mai</a>" in listing.content.decode(),
+        )
+    expected = {v: (403, 404, False) for v in FEE_CHECK_VISITORS}
+    expected |= {v: (302, 200, True) for v in FEE_CHECK_READERS}
+    expected["anonymous"] = (302, 302, False)
+    assert seen == expected
