@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fairpassage.core.fields import EncryptedTextField
 from fairpassage.core.models import Organisation
 
 
@@ -27,7 +28,7 @@ class FeeCheck(models.Model):
         related_name="fee_checks_naming",
         verbose_name=_("agency named in the check"),
     )
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = EncryptedTextField(_("title"), blank=True)
     language = models.CharField(max_length=5)
     rules_version = models.CharField(max_length=64)
     law_date = models.DateField()
@@ -55,7 +56,7 @@ class EarningsPlan(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = EncryptedTextField(_("title"), blank=True)
     language = models.CharField(max_length=5)
     rules_version = models.CharField(max_length=64)
     law_date = models.DateField()
