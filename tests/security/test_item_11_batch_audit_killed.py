@@ -105,7 +105,7 @@ def _assert_nothing_in_clear(folder: Path) -> None:
 def _downloads(client: Client, audit: BatchAudit) -> dict[str, bytes]:
     tables = {}
     for table in ("findings", "engagements", "agencies", "errors"):
-        response = client.get(f"/en/fee-checks/batch/{audit.pk}/{table}.csv")
+        response: Any = client.get(f"/en/fee-checks/batch/{audit.pk}/{table}.csv")
         assert response.status_code == 200, table
         tables[table] = b"".join(response.streaming_content)
     return tables
