@@ -34,7 +34,12 @@ from fairpassage.core import services as core_services
 from fairpassage.core.models import AuditEvent, Organisation, Role, User
 from fairpassage.law.batch_io import frames_from_inputs
 from tests.checks.conftest import EXAMPLE
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import (
+    OrganisationFactory,
+    UserFactory,
+    login_verified,
+    second_factor_enrol,
+)
 
 #: Distinctive text in the uploaded tables: an engagement id, an agency id and a payment label.
 ENGAGEMENT = "item11-engagement-Nguyen-Thi-Lan"
@@ -76,7 +81,14 @@ def _staff() -> tuple[User, Organisation]:
     core_services.membership_set(
         actor=None, user=user, organisation=organisation, role=Role.ANALYST
     )
+    second_factor_enrol(user)  # staff pages may ask for the second factor
     return user, organisation
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    login_verified(client, user)
+    return client
 
 
 def _start(user: User, organisation: Organisation) -> BatchAudit:
@@ -139,8 +151,7 @@ def test_item_11_a_batch_audit_killed_mid_run_is_marked_failed_and_restarts_to_t
     tmp_path: Path,
 ) -> None:
     user, organisation = _staff()
-    client = Client()
-    client.force_login(user)
+    client = _client(user)
 
     # An uninterrupted run of the same tables, for comparison.
     reference = _start(user, organisation)
@@ -218,8 +229,7 @@ def test_item_11_a_run_whose_heartbeat_is_stale_is_marked_failed(
     BatchAudit.objects.filter(pk=stale.pk).update(
         status="running", runner="another-host:4242", heartbeat_at=now - dt.timedelta(seconds=300)
     )
-    client = Client()
-    client.force_login(user)
+    client = _client(user)
     page = client.get("/en/fee-checks/batch/").content.decode()
     fresh.refresh_from_db()
     stale.refresh_from_db()
@@ -251,8 +261,7 @@ def test_item_11_tables_are_deleted_after_the_retention_period(
     assert (root / str(recent.pk) / "in").is_dir()
     old.refresh_from_db()
     assert old.files_deleted_at is not None and old.status == "done"
-    client = Client()
-    client.force_login(user)
+    client = _client(user)
     page = client.get(f"/en/fee-checks/batch/{old.pk}/").content.decode()
     assert "deleted on" in page and "findings.csv" not in page
     assert client.get(f"/en/fee-checks/batch/{old.pk}/findings.csv").status_code == 404
