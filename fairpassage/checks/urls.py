@@ -12,6 +12,7 @@ urlpatterns = [
     path("fee-checks/<int:pk>/", views.saved_detail, name="saved_detail"),
     path("fee-checks/batch/", batch_views.batch_new, name="batch_new"),
     path("fee-checks/batch/<int:pk>/", batch_views.batch_detail, name="batch_detail"),
+    path("fee-checks/batch/<int:pk>/restart/", batch_views.batch_restart, name="batch_restart"),
     path(
         "fee-checks/batch/<int:pk>/<slug:table>.csv",
         batch_views.batch_download,
