@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from fairpassage.law.audit import AuditResult, Finding, Rule, build_context
+from fairpassage.law.audit import AuditResult, Finding, Rule, build_context, settle_open
 from fairpassage.law.engagement import Engagement
 from fairpassage.law.params import ParameterStore
 from fairpassage.law.rules_jp import (
@@ -52,5 +52,6 @@ def run_audit(
     ctx = build_context(engagement, store)
     findings: list[Finding] = []
     for rule in rules if rules is not None else RULES:
-        findings.extend(rule(ctx))
+        ctx.reads.clear()
+        findings.extend(settle_open(rule(ctx), ctx.reads))
     return AuditResult(ctx, tuple(findings))
