@@ -157,7 +157,7 @@ def _cap_spec(ctx: Context, day: dt.date) -> CapSpec:
 
 
 # SSW: the least dispatch fee the Japanese party pays, in months (None: not SSW; False: open).
-Dispatch = Decimal | None | bool
+Dispatch = Decimal | bool | None
 SfSpec = tuple[tuple[CapSpec, ...], Dispatch]
 
 

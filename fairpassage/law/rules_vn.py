@@ -96,7 +96,7 @@ def _service_fee_cap_on(ctx: Context, day: dt.date, used: list[Resolved], same: 
     return _Cap(min(general + extension, jp_months), True, day)
 
 
-def _dispatch_months(ctx: Context, used: list[Resolved]) -> Decimal | None | bool:
+def _dispatch_months(ctx: Context, used: list[Resolved]) -> Decimal | bool | None:
     """SSW: the dispatch fee the Japanese party must pay (Circular 02/2024 Annex II), in months.
 
     ``None`` when it does not apply, ``False`` when the parameter is open on a date.
