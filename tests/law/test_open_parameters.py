@@ -17,7 +17,6 @@ from decimal import Decimal
 from typing import Any
 
 import polars as pl
-import pytest
 
 from fairpassage.law import check_fees
 from fairpassage.law.audit import build_context
