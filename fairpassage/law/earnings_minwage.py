@@ -1,10 +1,10 @@
-"""Regional minimum wages (地域別最低賃金) read from the one shipped table.
+"""Regional minimum wages (地域別最低賃金) read from the shipped tables.
 
 The numbers live only in the shipped tables ``data/jp-prefectures-min-wage/minimum_wage_*.csv``
 (FY2023-FY2025 derived, FY2026 secondary; prefecture names and JIS codes in
 ``prefectures_derived.csv``); nothing is copied into code or YAML. A FY2026 row whose effective
-date is only ``planned`` (not confirmed) says so in its note. The table is read by *effective date*, not fiscal year: several FY2025 rates start in 2026
-(Akita on 2026-03-31).
+date is only ``planned`` (not confirmed) says so in its note. The table is read by *effective
+date*, not fiscal year: several FY2025 rates start in 2026 (Akita on 2026-03-31).
 
 Which rate applies on a date ``D`` in prefecture ``P``:
 
