@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from fairpassage import law
 from fairpassage.checks import selectors, services
+from fairpassage.checks.law_views import minimum_wage_rows
 from fairpassage.checks.earnings_forms import EarningsForm, earnings_input
 from fairpassage.checks.earnings_forms import attach_engine_error as attach_earnings_error
 from fairpassage.checks.forms import (
@@ -254,6 +255,8 @@ def law_page(request: HttpRequest) -> HttpResponse:
             "parameters": store.catalogue(),
             "rules_version": store.version,
             "lang": _language(),
+            "minimum_wages": minimum_wage_rows(timezone.localdate()),
+            "today": timezone.localdate(),
         },
     )
 

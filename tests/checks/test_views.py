@@ -13,6 +13,7 @@ from fairpassage.checks.models import FeeCheck
 from fairpassage.core import services
 from fairpassage.core.models import AuditEvent, Organisation, Role, User
 from tests.checks.conftest import pdf_text_and_fonts
+from tests.factories import UserFactory, login_verified
 from tests.factories import OrganisationFactory, UserFactory
 
 FORM = {
@@ -193,3 +194,21 @@ def test_law_page_lists_every_parameter_and_unknowns(client: Client) -> None:
     assert "not yet known" in html
     assert law.rules_version() in html
     assert "{&#x27;" not in html  # structured values are laid out, not printed as Python
+
+
+@pytest.mark.django_db
+def test_law_page_shows_the_minimum_wage_table_with_planned_dates(client: Client) -> None:
+    html = client.get("/en/law/").content.decode()
+    assert "Regional minimum wages in Japan" in html
+    assert "東京都" in html and "宮崎県" in html
+    assert "1280" in html  # Tokyo FY2026
+    assert html.count("date planned, not confirmed") == 2  # Miyazaki and Kagoshima
+
+
+@pytest.mark.django_db
+def test_law_status_page_shows_the_command_output_to_platform_staff(client: Client) -> None:
+    login_verified(client, UserFactory.create(is_staff=True))
+    html = client.get("/en/law/status/?on=2026-12-07&horizon=365").content.decode()
+    assert "vn.service_fee.jp.other" in html and "Circular 09/2026" in html
+    assert "jp.minimum_wage.regional.45" in html
+    assert client.get("/en/law/status/?on=tomorrow").status_code == 422
