@@ -17,7 +17,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from fairpassage import law
 from fairpassage.checks import selectors, services
-from fairpassage.checks.law_views import minimum_wage_rows
 from fairpassage.checks.earnings_forms import EarningsForm, earnings_input
 from fairpassage.checks.earnings_forms import attach_engine_error as attach_earnings_error
 from fairpassage.checks.forms import (
@@ -26,6 +25,7 @@ from fairpassage.checks.forms import (
     attach_engine_error,
     engine_input,
 )
+from fairpassage.checks.law_views import minimum_wage_rows
 from fairpassage.core import selectors as core_selectors
 from fairpassage.core.errors import InvalidInput
 from fairpassage.core.models import Organisation, User
