@@ -215,6 +215,8 @@ def service_fee_cap(ctx: Context) -> list[Finding]:
     other = _service_fee_finding(ctx, False)
     if same.status == other.status and same.status in ("not_applicable", "needs_review"):
         return [other]
+    if "needs_review" in (same.status, other.status):  # one reading is itself open
+        return [same if same.status == "needs_review" else other]
     if same.status == other.status == "violation":
         return [other]  # over even the larger ceiling: the smaller excess is certain
     if same.status == other.status == "compliant":
