@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fairpassage.checks import batch_views, views
+from fairpassage.checks import batch_views, law_views, views
 
 app_name = "checks"
 
@@ -23,4 +23,5 @@ urlpatterns = [
     path("earnings-plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("pathways/", views.pathways, name="pathways"),
     path("law/", views.law_page, name="law"),
+    path("law/status/", law_views.law_status_page, name="law_status"),
 ]

@@ -25,6 +25,7 @@ from fairpassage.checks.forms import (
     attach_engine_error,
     engine_input,
 )
+from fairpassage.checks.law_views import minimum_wage_rows
 from fairpassage.core import selectors as core_selectors
 from fairpassage.core.errors import InvalidInput
 from fairpassage.core.models import Organisation, User
@@ -264,6 +265,8 @@ def law_page(request: HttpRequest) -> HttpResponse:
             "parameters": store.catalogue(),
             "rules_version": store.version,
             "lang": _language(),
+            "minimum_wages": minimum_wage_rows(timezone.localdate()),
+            "today": timezone.localdate(),
         },
     )
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from fairpassage.law.audit import AuditResult, Finding, Rule, build_context
+from fairpassage.law.audit import (
+    AuditResult,
+    Context,
+    Finding,
+    Rule,
+    build_context,
+    settle_open,
+)
 from fairpassage.law.engagement import Engagement
 from fairpassage.law.params import ParameterStore
 from fairpassage.law.rules_jp import (
@@ -44,6 +51,12 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+def apply_rule(rule: Rule, ctx: Context) -> list[Finding]:
+    """One rule on a context, with its lookups recorded and open parameters settled."""
+    ctx.reads.clear()
+    return settle_open(rule(ctx), ctx.reads)
+
+
 def run_audit(
     engagement: Engagement,
     store: ParameterStore | None = None,
@@ -52,5 +65,5 @@ def run_audit(
     ctx = build_context(engagement, store)
     findings: list[Finding] = []
     for rule in rules if rules is not None else RULES:
-        findings.extend(rule(ctx))
+        findings.extend(apply_rule(rule, ctx))
     return AuditResult(ctx, tuple(findings))

@@ -233,3 +233,41 @@ def test_saved_fee_check_permission_matrix(example: dict[str, Any]) -> None:
     expected |= {v: (302, 200, True) for v in FEE_CHECK_READERS}
     expected["anonymous"] = (302, 302, False)
     assert seen == expected
+
+
+@pytest.mark.django_db
+def test_law_page_shows_the_minimum_wage_table_with_planned_dates(client: Client) -> None:
+    html = client.get("/en/law/").content.decode()
+    assert "Regional minimum wages in Japan" in html
+    assert "東京都" in html and "宮崎県" in html
+    assert "1280" in html  # Tokyo FY2026
+    assert html.count("date planned, not confirmed") == 2  # Miyazaki and Kagoshima
+
+
+@pytest.mark.django_db
+def test_law_status_page_shows_the_command_output_to_platform_staff(client: Client) -> None:
+    login_verified(client, UserFactory.create(is_staff=True))
+    html = client.get("/en/law/status/?on=2026-12-07&horizon=365").content.decode()
+    assert "vn.service_fee.jp.other" in html and "Circular 09/2026" in html
+    assert "jp.minimum_wage.regional.45" in html
+    assert client.get("/en/law/status/?on=tomorrow").status_code == 422
+
+
+@pytest.mark.django_db
+def test_the_form_takes_the_new_questions_of_issue_14(client: Client) -> None:
+    small = {**FORM, "payments-0-amount": "10000000", "payments-1-amount": "0"}
+    # a stage-3 trainee who does not say whether the organisations changed: both ceilings
+    html = client.post("/en/fee-check/", {**small, "stage": "titp3"}).content.decode()
+    assert "depends on whether the sending enterprise" in html
+    same = client.post(
+        "/en/fee-check/", {**small, "stage": "titp3", "same_sending_and_supervising": "yes"}
+    ).content.decode()
+    assert "depends on whether the sending enterprise" not in same
+    # a public non-business unit may collect no service fee
+    public = client.post("/en/fee-check/", {**small, "sender": "public_unit"}).content.decode()
+    assert "VND 10,000,000 over the ceiling of VND 0" in public
+    # what the Japanese side paid lowers the worker's share
+    paid = {**FORM, "japanese_paid_amount": "100000", "japanese_paid_currency": "JPY"}
+    paid["payments-0-amount"] = "90000000"
+    html = client.post("/en/fee-check/", paid).content.decode()
+    assert "over the ceiling of VND 74,800,000" in html
