@@ -1,16 +1,24 @@
-"""The Django admin behind the second factor too: staff who may see everything must pass it."""
+"""The second factor in front of every page: one rule, default-deny (``mfa/policy.py``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 
-from fairpassage.mfa.decorators import second_factor_required
+from fairpassage.mfa import policy, selectors
+from fairpassage.mfa.decorators import second_factor_redirect
 
 
-class AdminSecondFactorMiddleware:
+class SecondFactorMiddleware:
+    """Every page and operation needs a session past the second factor, except those named in
+    ``policy``: the sign-in flow sees the half-signed-in user, public pages and the token API
+    see an anonymous visitor, anything else is redirected to the second factor (or the
+    sign-in). It runs after the authentication middleware, before any view.
+    """
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -25,6 +33,15 @@ class AdminSecondFactorMiddleware:
         kwargs: dict[str, Any],
     ) -> HttpResponse | None:
         match = request.resolver_match
-        if match is None or match.app_name != "admin" or not request.user.is_authenticated:
+        name = match.view_name if match is not None else ""
+        if name in policy.SIGN_IN_FLOW or selectors.second_factor_verified(request):
             return None
-        return second_factor_required(view)(request, *args, **kwargs)
+        if name in policy.PUBLIC_PAGES or _is_api(request, name):
+            if request.user.is_authenticated:
+                request.user = AnonymousUser()
+            return None
+        return second_factor_redirect(request)
+
+
+def _is_api(request: HttpRequest, name: str) -> bool:
+    return name.startswith(f"{policy.API_NAMESPACE}:") or request.path_info.startswith("/api/")
