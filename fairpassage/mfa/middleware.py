@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from fairpassage.mfa import policy, selectors
 from fairpassage.mfa.decorators import second_factor_redirect
 
+HALF_SIGNED_IN = "fairpassage_half_signed_in"
+
 
 class SecondFactorMiddleware:
     """Every page and operation needs a session past the second factor, except those named in
@@ -23,7 +25,11 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        if getattr(request, HALF_SIGNED_IN, False):
+            # shown as to an anonymous visitor, but to a browser with a staff session
+            response.headers["Cache-Control"] = "no-store, private"
+        return response
 
     def process_view(
         self,
@@ -38,6 +44,7 @@ class SecondFactorMiddleware:
             return None
         if name in policy.PUBLIC_PAGES or _is_api(request, name):
             if request.user.is_authenticated:
+                setattr(request, HALF_SIGNED_IN, True)
                 request.user = AnonymousUser()
             return None
         return second_factor_redirect(request)

@@ -15,7 +15,7 @@ from fairpassage.registry.imports import agencies_import
 from fairpassage.registry.models import AgencyReview
 from fairpassage.registry.services import review_submit
 from tests.checks.conftest import EXAMPLE
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory, login_verified
 from tests.registry.conftest import csv_bytes
 from tests.registry.test_imports import NOV_1, NOV_20, SAKURA, SAO_MAI
 
@@ -167,7 +167,7 @@ MATRIX = {
 def test_permission_matrix(client: Client, people: dict[str, User | None], who: str) -> None:
     user = people[who]
     if user is not None:
-        client.force_login(user)
+        login_verified(client, user)
     for page in PAGES:
         assert client.get(page).status_code == 200, page
     review = AgencyReview.objects.get()
@@ -180,7 +180,7 @@ def test_fee_checks_naming_an_agency_are_counted_from_five(client: Client, liste
     own = OrganisationFactory.create()
     worker = UserFactory.create()
     core_services.membership_set(actor=None, user=worker, organisation=own, role=Role.CASE_WORKER)
-    client.force_login(worker)
+    login_verified(client, worker)
     agency = Organisation.objects.get(name="Công ty Cổ phần Nhân lực Sao Mai")
     body = {"engagement": json.dumps(EXAMPLE), "organisation": own.pk}
     for n in range(5):
