@@ -16,9 +16,10 @@ HALF_SIGNED_IN = "fairpassage_half_signed_in"
 
 class SecondFactorMiddleware:
     """Every page and operation needs a session past the second factor, except those named in
-    ``policy``: the sign-in flow sees the half-signed-in user, public pages and the token API
-    see an anonymous visitor, anything else is redirected to the second factor (or the
-    sign-in). It runs after the authentication middleware, before any view.
+    ``policy``: the sign-in flow sees the half-signed-in user, public pages see an anonymous
+    visitor, anything else is redirected to the second factor (or the sign-in). The API never
+    sees a session's user, verified or not: it signs in with a bearer token. It runs after the
+    authentication middleware, before any view.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -40,9 +41,14 @@ class SecondFactorMiddleware:
     ) -> HttpResponse | None:
         match = request.resolver_match
         name = match.view_name if match is not None else ""
+        if _is_api(request, name):
+            # The API signs in with a bearer token only (core/auth.py), never with a session.
+            if request.user.is_authenticated:
+                request.user = AnonymousUser()
+            return None
         if name in policy.SIGN_IN_FLOW or selectors.second_factor_verified(request):
             return None
-        if name in policy.PUBLIC_PAGES or _is_api(request, name):
+        if name in policy.PUBLIC_PAGES:
             if request.user.is_authenticated:
                 setattr(request, HALF_SIGNED_IN, True)
                 request.user = AnonymousUser()
