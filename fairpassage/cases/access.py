@@ -139,6 +139,14 @@ def dashboard_organisations(*, user: AnyUser) -> list[Organisation]:
     return list(Organisation.objects.filter(memberships__user=user).distinct())
 
 
+def has_case_role(*, user: AnyUser) -> bool:
+    """A case role (administrator or case worker) somewhere, or platform staff (triage): who may
+    open the case pages at all. Reviewers and analysts may not."""
+    if is_platform_staff(user):
+        return True
+    return any(role in CASE_ROLES for role in roles_by_organisation(user).values())
+
+
 def can_write_in(*, user: AnyUser, organisation: Organisation) -> bool:
     return roles_by_organisation(user).get(organisation.pk) in WRITE_ROLES
 
