@@ -21,7 +21,7 @@ from fairpassage.core.errors import Forbidden
 from fairpassage.core.models import AuditEvent, Organisation, Role, User
 from fairpassage.reference.services import reference_data_load
 from tests.checks.test_earnings import EXAMPLE, PAGE
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory, login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +55,7 @@ def users(orgs: dict[str, Organisation]) -> dict[str, User]:
 def _client(users: dict[str, User], visitor: str) -> Client:
     client = Client()
     if visitor != "anonymous":
-        client.force_login(users[visitor])
+        login_verified(client, users[visitor])
     return client
 
 
