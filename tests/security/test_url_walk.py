@@ -89,7 +89,11 @@ PUBLIC_API = {
 EXEMPT = PUBLIC_PAGES | SIGN_IN_FLOW | PUBLIC_API
 
 # Where a request without the second factor may be sent.
-SENT_TO = ("/vi/account/second-factor/", "/vi/login/")
+SENT_TO = tuple(
+    f"/{lang}/{page}"
+    for lang in ("vi", "ja", "en")
+    for page in ("account/second-factor/", "login/")
+)
 REFUSED = {401, 403, 404, 405}
 
 
