@@ -37,17 +37,15 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from fairpassage.checks import batch_storage
+from fairpassage.checks import batch_storage, selectors
 from fairpassage.checks.models import BatchAudit, BatchStatus
-from fairpassage.core import selectors as core_selectors
 from fairpassage.core.errors import Conflict, Forbidden, InvalidInput
-from fairpassage.core.models import Organisation, Role, User
+from fairpassage.core.models import Organisation, User
 from fairpassage.core.services import audit_record
 from fairpassage.law.batch import OUTPUT_TABLES, audit_tables
 from fairpassage.law.batch_io import BatchFileError
 
 log = logging.getLogger(__name__)
-BATCH_ROLES: set[str] = {Role.ORGANISATION_ADMIN, Role.ANALYST, Role.CASE_WORKER}
 #: Upload limit per table.
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 SUFFIXES = (".csv", ".parquet")
@@ -85,7 +83,9 @@ def _suffix(upload: UploadedFile[bytes], field: str) -> str:
 
 
 def _require_role(*, actor: User, organisation: Organisation) -> None:
-    if not core_selectors.user_has_role(user=actor, organisation=organisation, roles=BATCH_ROLES):
+    if not selectors.member_with_role(
+        user=actor, organisation=organisation, roles=selectors.BATCH_AUDIT_ROLES
+    ):
         raise Forbidden(_("Only staff of this organisation can run its batch audits."))
 
 

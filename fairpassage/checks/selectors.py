@@ -16,6 +16,8 @@ from fairpassage.core.models import Organisation, Role, User
 FEE_CHECK_ROLES = frozenset({Role.ORGANISATION_ADMIN.value, Role.CASE_WORKER.value})
 #: Who sees an organisation's fee checks counted: its case roles and its analysts.
 FEE_CHECK_AGGREGATE_ROLES = FEE_CHECK_ROLES | {Role.ANALYST.value}
+#: Who runs and reads an organisation's batch audits.
+BATCH_AUDIT_ROLES = FEE_CHECK_AGGREGATE_ROLES
 #: Figures over fewer checks than this are not shown.
 MIN_CELL = 5
 
@@ -25,13 +27,20 @@ def _organisations_where(*, user: User | AnonymousUser, roles: frozenset[str]) -
     return core_selectors.memberships_of(user=user).filter(role__in=roles).values("organisation_id")
 
 
-def fee_check_roles_in(*, user: User | AnonymousUser, organisation: Organisation) -> bool:
-    """True when ``user`` is an administrator or a case worker of ``organisation``."""
+def member_with_role(
+    *, user: User | AnonymousUser, organisation: Organisation, roles: frozenset[str]
+) -> bool:
+    """True when ``user`` holds one of ``roles`` in ``organisation`` (membership only)."""
     return (
-        _organisations_where(user=user, roles=FEE_CHECK_ROLES)
+        _organisations_where(user=user, roles=roles)
         .filter(organisation_id=organisation.pk)
         .exists()
     )
+
+
+def fee_check_roles_in(*, user: User | AnonymousUser, organisation: Organisation) -> bool:
+    """True when ``user`` is an administrator or a case worker of ``organisation``."""
+    return member_with_role(user=user, organisation=organisation, roles=FEE_CHECK_ROLES)
 
 
 def fee_checks_visible(*, user: User | AnonymousUser) -> QuerySet[FeeCheck]:
@@ -75,8 +84,10 @@ def fee_checks_aggregates(*, user: User | AnonymousUser) -> list[dict[str, Any]]
 
 
 def earnings_plans_visible(*, user: User | AnonymousUser) -> QuerySet[EarningsPlan]:
-    organisations = core_selectors.organisations_visible(user=user)
-    return EarningsPlan.objects.filter(organisation__in=organisations).select_related(
+    """A saved plan is a person's wage and debt: like a saved fee check, only the administrators
+    and case workers of the saving organisation read it (no platform-staff bypass)."""
+    organisations = _organisations_where(user=user, roles=FEE_CHECK_ROLES)
+    return EarningsPlan.objects.filter(organisation_id__in=organisations).select_related(
         "organisation", "created_by"
     )
 
@@ -87,7 +98,9 @@ def earnings_plans_of(*, organisation: Organisation, limit: int = 50) -> QuerySe
 
 
 def batch_audits_visible(*, user: User | AnonymousUser) -> QuerySet[BatchAudit]:
-    organisations = core_selectors.organisations_visible(user=user)
-    return BatchAudit.objects.filter(organisation__in=organisations).select_related(
+    """Batch audits of the organisations where ``user`` may run one (membership only: platform
+    staff do not read another organisation's contracts)."""
+    organisations = _organisations_where(user=user, roles=BATCH_AUDIT_ROLES)
+    return BatchAudit.objects.filter(organisation_id__in=organisations).select_related(
         "organisation", "created_by"
     )

@@ -6,18 +6,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from fairpassage import law
 from fairpassage.checks import selectors
 from fairpassage.checks.models import EarningsPlan, FeeCheck
-from fairpassage.core import selectors as core_selectors
 from fairpassage.core.errors import Forbidden, InvalidInput
-from fairpassage.core.models import Organisation, Role, User
+from fairpassage.core.models import Organisation, User
 from fairpassage.core.services import audit_record
-
-SAVE_ROLES = {Role.ORGANISATION_ADMIN.value, Role.CASE_WORKER.value, Role.REVIEWER.value}
 
 
 def _engine(
@@ -40,12 +36,6 @@ def fee_check_run(*, data: Any, language: str) -> dict[str, Any]:
 def earnings_plan_run(*, data: Any, language: str) -> dict[str, Any]:
     """The earnings and debt plan for ``data`` in ``language``."""
     return _engine(law.plan_earnings, data, language)
-
-
-def _require_save_role(*, actor: User, organisation: Organisation, refusal: Promise) -> None:
-    """Only admins, case workers and reviewers of ``organisation`` (or platform staff) save."""
-    if not core_selectors.user_has_role(user=actor, organisation=organisation, roles=SAVE_ROLES):
-        raise Forbidden(refusal)
 
 
 @transaction.atomic
@@ -96,11 +86,8 @@ def earnings_plan_save(
     title: str = "",
 ) -> EarningsPlan:
     """Compute the plan for ``data`` and keep it, with its headline figures, for the staff."""
-    _require_save_role(
-        actor=actor,
-        organisation=organisation,
-        refusal=_("Only staff of this organisation can save its earnings plans."),
-    )
+    if not selectors.fee_check_roles_in(user=actor, organisation=organisation):
+        raise Forbidden(_("Only staff of this organisation can save its earnings plans."))
     plan = earnings_plan_run(data=data, language=language)
     debt = plan["debt"]
     present = bool(debt.get("present"))

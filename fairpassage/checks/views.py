@@ -70,11 +70,9 @@ def _rows_changed(post: QueryDict) -> QueryDict | None:
     return data
 
 
-def _save_organisations(
-    request: HttpRequest, roles: frozenset[str] | set[str] = services.SAVE_ROLES
-) -> list[Organisation]:
-    """The organisations for which the signed-in user may save a plan (or, with
-    ``selectors.FEE_CHECK_ROLES``, a fee check)."""
+def _save_organisations(request: HttpRequest) -> list[Organisation]:
+    """The organisations for which the signed-in user may save a fee check or a plan."""
+    roles = selectors.FEE_CHECK_ROLES
     return [
         m.organisation for m in core_selectors.memberships_of(user=request.user) if m.role in roles
     ]
@@ -125,7 +123,7 @@ def _render(
         "report": report,
         "engagement_json": json.dumps(engagement, ensure_ascii=False) if engagement else "",
         "chart": _chart(report),
-        "organisations": _save_organisations(request, selectors.FEE_CHECK_ROLES),
+        "organisations": _save_organisations(request),
     }
     if request.headers.get("HX-Request") and report is None and status == 200:
         return render(request, "checks/_payments.html", context)
