@@ -27,11 +27,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import Resolver404
 from django.urls.resolvers import LocalePrefixPattern, RegexPattern, RoutePattern
 from django.utils import translation
-from playwright.sync_api import BrowserContext, ConsoleMessage, Page
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page, ViewportSize
 
 AXE = Path(__file__).with_name("node_modules") / "axe-core" / "axe.min.js"
 LANGUAGES = ("vi", "ja", "en")
-VIEWPORT = {"width": 360, "height": 740}
+VIEWPORT: ViewportSize = {"width": 360, "height": 740}
 SIGN_IN = {"web:login", "admin:login"}
 SKIPPED_NAMESPACES = {"admin"}  # Django's own admin site: staff only, not a public page
 
@@ -49,6 +49,21 @@ TAP_TARGETS_JS = Path(__file__).with_name("tap_targets.js").read_text(encoding="
 
 # Primary actions (the submit button of a form in the page's main part) are at least 44 px high.
 PRIMARY_JS = Path(__file__).with_name("primary_actions.js").read_text(encoding="utf-8")
+
+
+# htmx is loaded only by pages that use it (an element with an hx- attribute).
+HTMX_JS = """() => ({
+  loaded: !!document.querySelector('script[src*="htmx"]'),
+  used: [...document.querySelectorAll('*')]
+    .some(el => [...el.attributes].some(a => a.name.startsWith('hx-'))),
+})"""
+
+
+# Numbers in SVG geometry written with a decimal comma (36,92) draw nothing.
+SVG_COMMA_JS = """() => [...document.querySelectorAll('svg, svg *')].flatMap(el =>
+  ['x', 'y', 'x1', 'x2', 'y1', 'y2', 'cx', 'cy', 'r', 'width', 'height', 'viewBox']
+    .filter(a => /\\d,\\d/.test(el.getAttribute(a) || ''))
+    .map(a => `${el.tagName}[${a}="${el.getAttribute(a)}"]`))"""
 
 
 @dataclass(frozen=True)
@@ -217,6 +232,19 @@ def visit(
                         f" e.g. {violation['target']})",
                     )
                 )
+        htmx = page.evaluate(HTMX_JS)
+        if htmx["loaded"] != htmx["used"]:
+            failures.append(
+                Failure(
+                    name,
+                    language,
+                    "htmx",
+                    "loaded but unused" if htmx["loaded"] else "used but not loaded",
+                )
+            )
+        commas = list(page.evaluate(SVG_COMMA_JS))
+        if commas:
+            failures.append(Failure(name, language, "svg-number", "; ".join(commas[:5])))
         small = list(page.evaluate(TAP_TARGETS_JS))
         if small:
             failures.append(Failure(name, language, "tap-target", "; ".join(small[:5])))
