@@ -176,6 +176,7 @@ class Measure:
     weight: int = 0
     width: int = 0
     axe: dict[str, int] = field(default_factory=dict)
+    axe_rules: list[str] = field(default_factory=list)
 
 
 def _visible_text(page: Page) -> str:
@@ -222,6 +223,7 @@ def visit(
         for violation in _axe(page):
             impact = str(violation["impact"])
             measure.axe[impact] = measure.axe.get(impact, 0) + 1
+            measure.axe_rules.append(f"{violation['id']} ({impact})")
             if impact in ("serious", "critical"):
                 failures.append(
                     Failure(

@@ -97,6 +97,7 @@ def test_every_public_page_fits_a_phone_and_reads_plainly(
                         "bytes": measure.weight,
                         "width": measure.width,
                         "axe": measure.axe,
+                        "axe_rules": measure.axe_rules,
                     }
                 )
         finally:
