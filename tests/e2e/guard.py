@@ -183,7 +183,7 @@ def _visible_text(page: Page) -> str:
     return str(page.evaluate("document.body.innerText"))
 
 
-def _axe(page: Page) -> list[dict[str, Any]]:
+def axe_violations(page: Page) -> list[dict[str, Any]]:
     page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate(
         "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
@@ -220,7 +220,7 @@ def visit(
         measure.width = int(page.evaluate("document.documentElement.scrollWidth"))
         if measure.width > VIEWPORT["width"]:
             failures.append(Failure(name, language, "overflow", f"{measure.width}px wide"))
-        for violation in _axe(page):
+        for violation in axe_violations(page):
             impact = str(violation["impact"])
             measure.axe[impact] = measure.axe.get(impact, 0) + 1
             measure.axe_rules.append(f"{violation['id']} ({impact})")
