@@ -15,7 +15,7 @@ CHROMIUM ?= /usr/bin/chromium
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help install run setup messages test lint typecheck contracts migrations-check \
-        translations-check openapi openapi-check clean-reports bench pytest pytest-postgres e2e makemessages clean \
+        translations-check openapi openapi-check clean-reports bench pytest pytest-postgres e2e e2e-deps makemessages clean \
         fuzz loadtest
 
 help:
@@ -80,8 +80,18 @@ pytest-postgres: messages
 	  echo "== PostgreSQL: TEST_DATABASE_URL is not set, the PostgreSQL run is skipped (.ci/run sets it)"; \
 	fi
 
+E2E_NODE := tests/e2e/node_modules
+AXE_JS := $(E2E_NODE)/axe-core/axe.min.js
+
+# The browser suite's test dependencies (axe-core), installed from tests/e2e/package-lock.json.
+e2e-deps:
+	@command -v npm >/dev/null || { echo "!! npm is missing: install nodejs and npm to run the browser tests" >&2; exit 1; }
+	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
+	@test -f $(AXE_JS) || { echo "!! $(AXE_JS) is missing after npm ci" >&2; exit 1; }
+
 e2e: messages
 	@if [ -x "$(CHROMIUM)" ]; then \
+	  $(MAKE) --no-print-directory e2e-deps && \
 	  FAIRPASSAGE_ENV=test $(BIN)/pytest -m e2e tests/e2e --junitxml=var/junit-e2e.xml; \
 	else \
 	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \

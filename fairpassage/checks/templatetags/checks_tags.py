@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from django import template
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fairpassage.checks.forms import CATEGORIES
+from fairpassage.web.templatetags.dates import day
 
 register = template.Library()
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 STATUS_LABELS = {
     "violation": _("Against the law"),
@@ -114,6 +119,8 @@ def fact_value(value: object) -> str:
         return str(_("Yes"))
     if value is False:
         return str(_("No"))
+    if isinstance(value, dt.date) or (isinstance(value, str) and ISO_DAY.fullmatch(value)):
+        return day(value)  # a date reads as the page's language writes it, never ISO
     return str(value)
 
 
