@@ -202,11 +202,7 @@ def case_update(request: HttpRequest, pk: int, payload: CaseUpdateIn) -> dict[st
             close_reason=payload.close_reason,
         )
     if payload.assignee is not None:
-        assignee = (
-            User.objects.filter(username=payload.assignee).first() if payload.assignee else None
-        )
-        if payload.assignee and assignee is None:
-            raise InvalidInput(field="assignee")
+        assignee = services.assignee_find(username=payload.assignee)
         services.case_assign(actor=user, case=case, assignee=assignee)
     return _case_out(request, pk)
 
@@ -251,9 +247,7 @@ def _consent_out(consent: Consent) -> dict[str, Any]:
 
 @router.post("/cases/{pk}/consents", response={201: ConsentOut, **ERRORS}, auth=token_auth)
 def consent_create(request: HttpRequest, pk: int, payload: ConsentIn) -> Reply[Any]:
-    organisations = list(Organisation.objects.filter(slug__in=payload.organisations))
-    if len(organisations) != len(set(payload.organisations)):
-        raise InvalidInput(field="organisations")
+    organisations = services.organisations_find(slugs=payload.organisations)
     consent = people.consent_record(
         actor=_user(request),
         case=get_object_or_404(Case, pk=pk),
