@@ -45,7 +45,9 @@ def _same_origin(request: HttpRequest) -> bool:
     if origin is None:
         return True
     host = request.get_host()
-    return origin in (f"https://{host}", f"http://{host}") or origin in settings.CSRF_TRUSTED_ORIGINS
+    return (
+        origin in (f"https://{host}", f"http://{host}") or origin in settings.CSRF_TRUSTED_ORIGINS
+    )
 
 
 class StrictParser(Parser):

@@ -55,6 +55,16 @@ class MessageIn(Schema):
     body: str
 
 
+class TrackIn(Schema):
+    code: str = Field(
+        "", description="the tracking code; or send it in the Tracking-Code header instead"
+    )
+
+
+class TrackMessageIn(TrackIn):
+    body: str
+
+
 class CaseSummaryOut(Schema):
     id: int
     reference: str

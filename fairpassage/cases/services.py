@@ -30,6 +30,7 @@ from fairpassage.cases.choices import (
     WhereNow,
 )
 from fairpassage.cases.models import Attachment, Case, Message, Note, Task, TimelineEvent
+from fairpassage.cases.ratelimit import code_lookup_count
 from fairpassage.checks.models import FeeCheck
 from fairpassage.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from fairpassage.core.models import Membership, Organisation, OrganisationKind, User
@@ -232,8 +233,15 @@ def grievance_submit(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def grievance_find(*, code: str) -> Case:
-    """The case behind a tracking code (exact keyed-hash match), or NotFound."""
+def grievance_find(*, code: str, client: str) -> Case:
+    """The case behind a tracking code (exact keyed-hash match), or NotFound.
+
+    Every lookup counts against the one tracking limit of ``client`` (its address) before the
+    code is even read, whichever page or operation asks: the limit cannot be multiplied by
+    guessing through several endpoints.
+    """
+    code_lookup_count(client=client)
+    refuse_text(code, field="code")
     if not codes.is_well_formed(code):
         raise InvalidInput(_("A tracking code has 20 letters and digits."), field="code")
     case = Case.objects.filter(tracking_hash=codes.tracking_hash(code)).first()
@@ -243,8 +251,8 @@ def grievance_find(*, code: str) -> Case:
 
 
 @transaction.atomic
-def grievant_message_post(*, code: str, body: str) -> Message:
-    case = grievance_find(code=code)
+def grievant_message_post(*, case: Case, body: str) -> Message:
+    """The person writes on their case, found with :func:`grievance_find`."""
     body = _clean_text(body, field="body", required=True, limit=5000)
     message = Message.objects.create(case=case, sender=MessageSender.GRIEVANT, body=body)
     timeline_add(case=case, kind="grievant.message", actor=None, organisation=None)

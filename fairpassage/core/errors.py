@@ -73,6 +73,12 @@ class Conflict(ApplicationError):
     default_message = _("This conflicts with what is already recorded.")
 
 
+class Gone(ApplicationError):
+    code = "gone"
+    status = 410
+    default_message = _("This address was removed.")
+
+
 class PayloadTooLarge(ApplicationError):
     code = "too_large"
     status = 413

@@ -50,7 +50,7 @@ def test_item_09_a_claim_amount_of_1e20_is_422_naming_the_amount(
     _token, token = core_services.api_token_create(actor=None, user=worker, name="t")
     auth = {"Authorization": f"Bearer {token}"}
     for amount in ("1e20", "100000000000000000000"):
-        body = '{"kind": "unpaid_wages", "amount": %s}' % amount
+        body = '{"kind": "unpaid_wages", "amount": ' + amount + "}"
         response = post_json(client, f"/api/cases/{case.pk}/claims", body, **auth)
         assert response.status_code == 422, (amount, response.content)
         assert _field(response) == "amount"
