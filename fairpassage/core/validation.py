@@ -36,10 +36,16 @@ def refuse_text(value: str, *, field: str) -> None:
     """Raise :class:`InvalidInput` naming ``field`` when ``value`` cannot be stored."""
     fault = text_fault(value)
     if fault == "nul":
-        raise InvalidInput(_("Text may not contain NUL characters."), field=field, code="invalid")
+        raise InvalidInput(
+            _("The field %(field)s may not contain a NUL character."),
+            field=field,
+            params={"field": field},
+        )
     if fault == "surrogate":
         raise InvalidInput(
-            _("Text may not contain invalid characters (a lone surrogate)."), field=field
+            _("The field %(field)s holds an invalid character (a lone surrogate)."),
+            field=field,
+            params={"field": field},
         )
 
 
