@@ -33,8 +33,9 @@ class ApplicationErrorMiddleware:
                     refuse_text(name, field=name)
                     for value in values:
                         refuse_text(value, field=name)
-            for name, upload in request.FILES.items():
-                refuse_text(upload.name or "", field=name)
+            for name, uploads in request.FILES.lists():
+                for upload in uploads:
+                    refuse_text(upload.name or "", field=name)
         except ApplicationError as error:
             return self.process_exception(request, error)
         return None
