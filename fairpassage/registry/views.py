@@ -105,7 +105,9 @@ def moderate(request: HttpRequest) -> HttpResponse:
     if not services.may_moderate(user):
         raise Forbidden(_("Only reviewers can moderate reports."))
     if request.method == "POST":
-        item = get_object_or_404(AgencyReview, pk=request.POST.get("review"))
+        review = str(request.POST.get("review", "")).strip()  # digits only: never a 500
+        valid = review.isascii() and review.isdigit() and len(review) < 19
+        item = get_object_or_404(AgencyReview, pk=int(review) if valid else 0)
         form = ModerateForm(request.POST)
         if form.is_valid():
             services.review_moderate(
