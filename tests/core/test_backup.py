@@ -337,6 +337,7 @@ def test_a_backup_killed_mid_way_leaves_no_archive(tmp_path: Path) -> None:
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "FAIRPASSAGE_VAR_DIR": str(tmp_path / "var"),
         "FAIRPASSAGE_ENV": "test",
+        "PYTHONPATH": str(settings.BASE_DIR),  # this checkout's code, not the installed one
         "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
         "FIELD_HASH_KEY": settings.FIELD_HASH_KEY,
         "NAME_TO_KEEP": NAME,

@@ -52,6 +52,7 @@ def _sqlite_archive_with_a_nul(tmp_path: Path) -> tuple[Path, int]:
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "FAIRPASSAGE_VAR_DIR": str(tmp_path / "var"),
         "FAIRPASSAGE_ENV": "test",
+        "PYTHONPATH": str(settings.BASE_DIR),  # this checkout's code, not the installed one
         "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
         "FIELD_HASH_KEY": settings.FIELD_HASH_KEY,
     }
