@@ -323,7 +323,8 @@ def assignee_find(*, username: str | None = None, pk: str | None = None) -> User
     if username is not None:
         found = User.objects.filter(username=value).first()
     else:
-        found = User.objects.filter(pk=int(value)).first() if value.isdigit() else None
+        digits = value.isascii() and value.isdigit() and len(value) < 19
+        found = User.objects.filter(pk=int(value)).first() if digits else None
     if found is None:
         raise InvalidInput(_("Choose a case worker of this organisation."), field="assignee")
     return found

@@ -54,7 +54,7 @@ def test_item_17_a_staff_page_refuses_what_the_api_refuses(
     assert not model._default_manager.exists()
 
 
-@pytest.mark.parametrize("assignee", ["999999", "abc", "1 OR 1=1"])
+@pytest.mark.parametrize("assignee", ["999999", "abc", "1 OR 1=1", "²", "9" * 30])
 def test_item_17_an_unknown_assignee_never_unassigns_the_case(
     client: Client, world: World, assignee: str
 ) -> None:
