@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
@@ -17,52 +19,57 @@ from ninja.parser import Parser
 from fairpassage.cases.api import router as cases_router
 from fairpassage.checks.api import router as checks_router
 from fairpassage.core.api import router as core_router
-from fairpassage.core.errors import ApplicationError, InvalidInput, NotAuthenticated, NotFound
+from fairpassage.core.errors import (
+    ApplicationError,
+    Forbidden,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+)
 from fairpassage.core.schemas import ErrorOut
+from fairpassage.core.validation import refuse_any
 from fairpassage.knowledge.api import router as knowledge_router
 from fairpassage.registry.api import router as registry_router
 from fairpassage.surveys.api import router as surveys_router
 from fairpassage.tracker.api import router as tracker_router
 
 
-def _nul_at(value: Any, path: str = "") -> str | None:
-    """The path of the first text holding a NUL character, which no database column stores."""
-    if isinstance(value, str):
-        return path or "body" if "\x00" in value else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            where = f"{path}.{key}" if path else str(key)
-            if "\x00" in str(key):
-                return where
-            found = _nul_at(item, where)
-            if found:
-                return found
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            found = _nul_at(item, f"{path}[{index}]")
-            if found:
-                return found
-    return None
+def _same_origin(request: HttpRequest) -> bool:
+    """Whether a browser says the request comes from another site (``Sec-Fetch-Site`` or an
+    ``Origin`` that is not this host). Clients other than browsers send neither header."""
+    if request.headers.get("Sec-Fetch-Site", "") == "cross-site":
+        return False
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    host = request.get_host()
+    return (
+        origin in (f"https://{host}", f"http://{host}") or origin in settings.CSRF_TRUSTED_ORIGINS
+    )
 
 
 class StrictParser(Parser):
-    """JSON bodies and query strings as the default parser reads them, but text holding a NUL
-    character is refused (422 naming the field) before it can reach a database."""
+    """JSON bodies only: ``Content-Type: application/json`` (415 otherwise, so no page of
+    another site can send one as a "simple" cross-site request), never from another site
+    (403), and text no database stores (a NUL, a lone surrogate) refused with 422 naming the
+    field, before it reaches a service."""
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        if request.content_type != "application/json":
+            raise UnsupportedMediaType(field="body")
+        if not _same_origin(request):
+            raise Forbidden(_("The API does not accept requests sent by another site."))
         data = json.loads(request.body)
-        where = _nul_at(data)
-        if where:
-            raise InvalidInput(_("Text may not contain NUL characters."), field=where)
+        refuse_any(data)
         return data  # type: ignore[no-any-return]
 
     def parse_querydict(
         self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
     ) -> dict[str, Any]:
         result = super().parse_querydict(data, list_fields, request)
-        where = _nul_at(result)
-        if where:
-            raise InvalidInput(_("Text may not contain NUL characters."), field=where)
+        refuse_any(result)
         return result
 
 
@@ -87,12 +94,13 @@ api.add_router("/", tracker_router)
 
 
 def _document_common_errors() -> None:
-    """Every operation can answer 422 (a parameter or body that does not parse) and 429 (rate
-    limits): say so in the schema once here rather than in every router."""
+    """Every operation can answer 413 (a body over the size limit), 415 (a body that is not
+    JSON), 422 (a parameter or body that does not parse) and 429 (rate limits): say so in the
+    schema once here rather than in every router."""
     for _prefix, router in api._routers:
         for path_view in router.path_operations.values():
             for operation in path_view.operations:
-                for status in (422, 429):
+                for status in (413, 415, 422, 429):
                     if status not in operation.response_models:
                         operation.response_models[status] = operation._create_response_model(
                             ErrorOut
@@ -132,6 +140,13 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
 @api.exception_handler(Http404)
 def http_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _render(request, NotFound())
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+    message = _("The request body is larger than %(mb)s MB.") % {"mb": f"{limit / 1048576:g}"}
+    return _render(request, PayloadTooLarge(message, field="body"))
 
 
 @api.exception_handler(AuthenticationError)

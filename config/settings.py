@@ -15,6 +15,7 @@ import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
 from config import env
+from fairpassage.core import logmask
 
 django_stubs_ext.monkeypatch()  # generic admin and queryset classes at run time
 
@@ -195,11 +196,6 @@ except json.JSONDecodeError:
 FAIRPASSAGE_VERSION = "0.1.0"
 FAIRPASSAGE_DATA_DIR = BASE_DIR / "data"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
-}
+# Every handler masks anything shaped like a tracking code (fairpassage/core/logmask.py);
+# gunicorn's access and error logs get the same filter from config/gunicorn.conf.py.
+LOGGING = logmask.django_logging(os.environ.get("LOG_LEVEL", "INFO"))

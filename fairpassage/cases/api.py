@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from ninja import Router
 from ninja import Status as Reply
 
@@ -32,10 +33,13 @@ from fairpassage.cases.schemas import (
     NoteOut,
     ReferralIn,
     ReferralOut,
+    TrackIn,
+    TrackMessageIn,
 )
 from fairpassage.core.auth import token_auth
-from fairpassage.core.errors import InvalidInput, NotFound
+from fairpassage.core.errors import Gone, NotFound
 from fairpassage.core.models import Organisation, User
+from fairpassage.core.ratelimit import client_key
 from fairpassage.core.schemas import ErrorOut
 
 router = Router(tags=["cases"])
@@ -99,14 +103,12 @@ def _thread(case: Case) -> list[dict[str, Any]]:
     return [{"sender": m.sender, "body": m.body, "at": m.created_at} for m in case.messages.all()]
 
 
-@router.get(
-    "/grievances/{code}",
-    response={200: GrievanceStatusOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
-    summary="A grievance's status and messages, by tracking code",
-)
-def grievance_status(request: HttpRequest, code: str) -> dict[str, Any]:
-    rate_limit_request(request, "track")
-    case = services.grievance_find(code=code)
+def _tracking_code(request: HttpRequest, payload: TrackIn) -> str:
+    """The code from the body, or else from the ``Tracking-Code`` header; never the address."""
+    return payload.code or request.headers.get("Tracking-Code", "")
+
+
+def _status_out(case: Case) -> dict[str, Any]:
     return {
         "status": case.status,
         "received_on": case.created_at.date(),
@@ -116,14 +118,64 @@ def grievance_status(request: HttpRequest, code: str) -> dict[str, Any]:
 
 
 @router.post(
-    "/grievances/{code}/messages",
-    response={201: MessageOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
-    summary="The person writes to the case worker",
+    "/grievances/track",
+    response={200: GrievanceStatusOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="A grievance's status and messages, by tracking code (in the body or a header)",
 )
-def grievance_message(request: HttpRequest, code: str, payload: MessageIn) -> Reply[Any]:
+def grievance_status(request: HttpRequest, payload: TrackIn) -> dict[str, Any]:
+    """The code travels in the body (`{"code": "…"}`) or the `Tracking-Code` header, never in
+    the address, so no access log holds it. Every lookup, whatever the operation or page,
+    counts against one limit per address."""
+    case = services.grievance_find(
+        code=_tracking_code(request, payload), client=client_key(request)
+    )
+    return _status_out(case)
+
+
+@router.post(
+    "/grievances/track/messages",
+    response={201: MessageOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="The person writes to the case worker (code in the body or a header)",
+)
+def grievance_message(request: HttpRequest, payload: TrackMessageIn) -> Reply[Any]:
+    case = services.grievance_find(
+        code=_tracking_code(request, payload), client=client_key(request)
+    )
     rate_limit_request(request, "message")
-    message = services.grievant_message_post(code=code, body=payload.body)
+    message = services.grievant_message_post(case=case, body=payload.body)
     return Reply(201, {"sender": message.sender, "body": message.body, "at": message.created_at})
+
+
+def _gone() -> Gone:
+    return Gone(
+        _(
+            "Tracking codes no longer travel in the address. Send POST /api/grievances/track "
+            'with {"code": "…"} (messages: POST /api/grievances/track/messages), or the '
+            "Tracking-Code header."
+        )
+    )
+
+
+@router.get(
+    "/grievances/{code}",
+    response={410: ErrorOut},
+    summary="Removed: the code in the address (use POST /grievances/track)",
+    deprecated=True,
+)
+def grievance_status_by_address(request: HttpRequest, code: str) -> None:
+    """Always 410: the code must not travel in an address. The code is not looked up."""
+    raise _gone()
+
+
+@router.post(
+    "/grievances/{code}/messages",
+    response={410: ErrorOut},
+    summary="Removed: the code in the address (use POST /grievances/track/messages)",
+    deprecated=True,
+)
+def grievance_message_by_address(request: HttpRequest, code: str) -> None:
+    """Always 410: the code must not travel in an address. Nothing is read or stored."""
+    raise _gone()
 
 
 def _summary(case: Case) -> dict[str, Any]:
@@ -202,11 +254,7 @@ def case_update(request: HttpRequest, pk: int, payload: CaseUpdateIn) -> dict[st
             close_reason=payload.close_reason,
         )
     if payload.assignee is not None:
-        assignee = (
-            User.objects.filter(username=payload.assignee).first() if payload.assignee else None
-        )
-        if payload.assignee and assignee is None:
-            raise InvalidInput(field="assignee")
+        assignee = services.assignee_find(username=payload.assignee)
         services.case_assign(actor=user, case=case, assignee=assignee)
     return _case_out(request, pk)
 
@@ -251,9 +299,7 @@ def _consent_out(consent: Consent) -> dict[str, Any]:
 
 @router.post("/cases/{pk}/consents", response={201: ConsentOut, **ERRORS}, auth=token_auth)
 def consent_create(request: HttpRequest, pk: int, payload: ConsentIn) -> Reply[Any]:
-    organisations = list(Organisation.objects.filter(slug__in=payload.organisations))
-    if len(organisations) != len(set(payload.organisations)):
-        raise InvalidInput(field="organisations")
+    organisations = services.organisations_find(slugs=payload.organisations)
     consent = people.consent_record(
         actor=_user(request),
         case=get_object_or_404(Case, pk=pk),

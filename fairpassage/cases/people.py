@@ -18,7 +18,7 @@ from fairpassage.cases.choices import (
     Status,
 )
 from fairpassage.cases.models import Case, Consent, Referral, Worker
-from fairpassage.cases.services import _province, grievance_find, require_access, timeline_add
+from fairpassage.cases.services import _province, require_access, timeline_add
 from fairpassage.core import crypto
 from fairpassage.core.errors import Conflict, Forbidden, InvalidInput
 from fairpassage.core.models import Organisation, User
@@ -157,15 +157,18 @@ def _withdraw(consent: Consent) -> None:
 
 
 @transaction.atomic
-def consent_withdraw(*, actor: User | None, consent: Consent, code: str = "") -> Consent:
+def consent_withdraw(
+    *, actor: User | None, consent: Consent, grievant_case: Case | None = None
+) -> Consent:
     """Withdraw a consent: every referral resting on it stops sharing at once.
 
     A case worker of the owning organisation withdraws it as told by the worker; the worker
-    withdraws it themself with the tracking code (``actor=None``, ``code`` given).
+    withdraws it themself with the tracking code (``actor=None``, ``grievant_case`` the case
+    that ``services.grievance_find`` found with the code).
     """
     case = consent.case
     if actor is None:
-        if grievance_find(code=code).pk != case.pk:
+        if grievant_case is None or grievant_case.pk != case.pk:
             raise Forbidden()
         organisation = case.organisation
     else:

@@ -15,6 +15,7 @@ from fairpassage.cases.services import require_access, timeline_add
 from fairpassage.core.errors import InvalidInput
 from fairpassage.core.models import User
 from fairpassage.core.services import audit_record
+from fairpassage.core.validation import check_amount
 from fairpassage.law.params import ParameterStore, default_store
 
 PENSION_DEADLINE = "jp.pension.lump_sum_claim_deadline_years"
@@ -80,8 +81,7 @@ def claim_add(
     access = require_access(actor=actor, case=case, write=True, part=Part.CLAIMS)
     if kind not in ClaimKind.values:
         raise InvalidInput(_("Choose the kind of claim."), field="kind")
-    if amount is not None and amount < 0:
-        raise InvalidInput(_("The amount cannot be negative."), field="amount")
+    amount = check_amount(amount, field="amount")
     if currency not in ("VND", "JPY", "USD"):
         raise InvalidInput(_("Choose VND, JPY or USD."), field="currency")
     basis: dict[str, Any] = {}

@@ -6,6 +6,8 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from fairpassage.core.validation import MAX_AMOUNT
+
 
 class GrievanceIn(Schema):
     where_now: str = Field(description="VN, JP or XX: the country the person is in now")
@@ -50,6 +52,16 @@ class GrievanceStatusOut(Schema):
 
 
 class MessageIn(Schema):
+    body: str
+
+
+class TrackIn(Schema):
+    code: str = Field(
+        "", description="the tracking code; or send it in the Tracking-Code header instead"
+    )
+
+
+class TrackMessageIn(TrackIn):
     body: str
 
 
@@ -141,7 +153,9 @@ class DecisionIn(Schema):
 
 class ClaimIn(Schema):
     kind: str
-    amount: int | None = None
+    amount: int | None = Field(
+        None, ge=0, le=MAX_AMOUNT, description="whole units of the currency, 0 to 10^15"
+    )
     currency: str = "VND"
     due_on: dt.date | None = None
 

@@ -38,10 +38,12 @@ from fairpassage.cases.models import (
     Task,
     TimelineEvent,
 )
+from fairpassage.cases.ratelimit import code_lookup_count
 from fairpassage.checks.models import FeeCheck
 from fairpassage.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from fairpassage.core.models import Membership, Organisation, OrganisationKind, User
 from fairpassage.core.services import Actor, audit_record
+from fairpassage.core.validation import clean_text, refuse_text
 from fairpassage.reference.models import ProvinceEra, VnProvince
 
 MAX_TEXT = 10_000
@@ -81,14 +83,8 @@ def require_access(
 
 
 def _clean_text(value: str, *, field: str, required: bool = False, limit: int = MAX_TEXT) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise InvalidInput(_("This field is required."), field=field)
-    if len(value) > limit:
-        raise InvalidInput(
-            _("Keep this under %(limit)d characters."), field=field, params={"limit": limit}
-        )
-    return value
+    """The one text check of forms, pages and the API (``core.validation.clean_text``)."""
+    return clean_text(value, field=field, required=required, limit=limit)
 
 
 # --- public intake ---------------------------------------------------------------------------
@@ -118,6 +114,7 @@ def _province(code: str) -> VnProvince | None:
     """A province code of either era; an older province is mapped to its 2025 successor."""
     if not code:
         return None
+    refuse_text(code, field="province")
     province = VnProvince.objects.filter(era=ProvinceEra.CURRENT, code=code).first()
     if province is None:
         legacy = VnProvince.objects.filter(era=ProvinceEra.LEGACY, code=code).first()
@@ -244,8 +241,15 @@ def grievance_submit(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def grievance_find(*, code: str) -> Case:
-    """The case behind a tracking code (exact keyed-hash match), or NotFound."""
+def grievance_find(*, code: str, client: str) -> Case:
+    """The case behind a tracking code (exact keyed-hash match), or NotFound.
+
+    Every lookup counts against the one tracking limit of ``client`` (its address) before the
+    code is even read, whichever page or operation asks: the limit cannot be multiplied by
+    guessing through several endpoints.
+    """
+    code_lookup_count(client=client)
+    refuse_text(code, field="code")
     if not codes.is_well_formed(code):
         raise InvalidInput(_("A tracking code has 20 letters and digits."), field="code")
     case = Case.objects.filter(tracking_hash=codes.tracking_hash(code)).first()
@@ -255,8 +259,8 @@ def grievance_find(*, code: str) -> Case:
 
 
 @transaction.atomic
-def grievant_message_post(*, code: str, body: str) -> Message:
-    case = grievance_find(code=code)
+def grievant_message_post(*, case: Case, body: str) -> Message:
+    """The person writes on their case, found with :func:`grievance_find`."""
     body = _clean_text(body, field="body", required=True, limit=5000)
     message = Message.objects.create(case=case, sender=MessageSender.GRIEVANT, body=body)
     timeline_add(case=case, kind="grievant.message", actor=None, organisation=None)
@@ -323,6 +327,42 @@ def case_status_change(
         data={**data, "status_change": change.pk, "reason_given": bool(reason)},
     )
     return case
+
+
+def assignee_find(*, username: str | None = None, pk: str | None = None) -> User | None:
+    """The user named by an assignment form or API call (the page sends the id, the API the
+    user name); an empty value means "nobody", anything that names no user is refused (it
+    never silently unassigns the case)."""
+    value = (username if username is not None else pk or "").strip()
+    if not value:
+        return None
+    refuse_text(value, field="assignee")
+    if username is not None:
+        found = User.objects.filter(username=value).first()
+    else:
+        digits = value.isascii() and value.isdigit() and len(value) < 19
+        found = User.objects.filter(pk=int(value)).first() if digits else None
+    if found is None:
+        raise InvalidInput(_("Choose a case worker of this organisation."), field="assignee")
+    return found
+
+
+def organisations_find(
+    *, slugs: list[str] | None = None, ids: list[int] | None = None
+) -> list[Organisation]:
+    """Every organisation a consent form or API call names (the page by id, the API by short
+    name); one that names no organisation is refused, never silently left out."""
+    if slugs is not None:
+        for slug in slugs:
+            refuse_text(slug, field="organisations")
+        found = list(Organisation.objects.filter(slug__in=slugs))
+        wanted = len(set(slugs))
+    else:
+        found = list(Organisation.objects.filter(pk__in=ids or []))
+        wanted = len(set(ids or []))
+    if len(found) != wanted:
+        raise InvalidInput(_("Choose organisations from the list."), field="organisations")
+    return found
 
 
 @transaction.atomic
@@ -405,29 +445,43 @@ def task_done(*, actor: User, task: Task) -> Task:
     return task
 
 
-@transaction.atomic
 def attachment_add(*, actor: User, case: Case, name: str, content: bytes) -> Attachment:
+    """Attach a file. Every check (access, name, size, type) passes before anything is
+    written; the encrypted file is removed again if its record is rolled back."""
     access = require_access(actor=actor, case=case, write=True, part=Part.DOCUMENTS)
     if access.organisation is None:
         raise Forbidden(_("Route the case to an organisation before attaching files."))
-    stored_name, content_type, sha256 = storage.save(content)
-    attachment = Attachment.objects.create(
-        case=case,
-        organisation=access.organisation,
-        uploaded_by=actor,
-        original_name=_clean_text(name, field="file", limit=200) or "file",
-        content_type=content_type,
-        size=len(content),
-        sha256=sha256,
-        stored_name=stored_name,
-    )
-    data = {"content_type": content_type, "size": len(content)}
-    timeline_add(
-        case=case, kind="attachment", actor=actor, organisation=access.organisation, data=data
-    )
-    audit_record(
-        actor=actor, action="case.attach", obj=attachment, organisation=access.organisation
-    )
+    original_name = _clean_text(name, field="file", limit=200) or "file"
+    prepared = storage.prepare(content)
+    stored = ""
+    try:
+        with transaction.atomic():
+            stored = storage.write(prepared)
+            attachment = Attachment.objects.create(
+                case=case,
+                organisation=access.organisation,
+                uploaded_by=actor,
+                original_name=original_name,
+                content_type=prepared.content_type,
+                size=len(content),
+                sha256=prepared.sha256,
+                stored_name=stored,
+            )
+            data = {"content_type": prepared.content_type, "size": len(content)}
+            timeline_add(
+                case=case,
+                kind="attachment",
+                actor=actor,
+                organisation=access.organisation,
+                data=data,
+            )
+            audit_record(
+                actor=actor, action="case.attach", obj=attachment, organisation=access.organisation
+            )
+    except BaseException:
+        if stored:
+            storage.discard(stored)
+        raise
     return attachment
 
 

@@ -154,8 +154,23 @@ def _case(request: HttpRequest, pk: int) -> Case:
     return get_object_or_404(Case, pk=pk)
 
 
+def _pk(request: HttpRequest, name: str) -> int:
+    """The id a form field names (0, found nowhere, when it is empty); anything but digits is
+    refused naming the field, never a server error."""
+    value = request.POST.get(name, "").strip()
+    if not value:
+        return 0
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+        raise InvalidInput(_("Choose from the list."), field=name)
+    return int(value)
+
+
 def _ids(request: HttpRequest, name: str) -> list[int]:
-    return [int(v) for v in request.POST.getlist(name) if v.isdigit()]
+    """Every id of a multiple choice; one that is not digits is refused naming the field."""
+    values = [v.strip() for v in request.POST.getlist(name) if v.strip()]
+    if any(not (v.isascii() and v.isdigit()) or len(v) > 18 for v in values):
+        raise InvalidInput(_("Choose from the list."), field=name)
+    return [int(v) for v in values]
 
 
 def _act_status(request: HttpRequest, case: Case) -> str:
@@ -171,14 +186,13 @@ def _act_status(request: HttpRequest, case: Case) -> str:
 
 
 def _act_assign(request: HttpRequest, case: Case) -> str:
-    pk = request.POST.get("assignee", "")
-    assignee = User.objects.filter(pk=pk).first() if pk.isdigit() else None
+    assignee = services.assignee_find(pk=request.POST.get("assignee", ""))
     services.case_assign(actor=_user(request), case=case, assignee=assignee)
     return _("The case is assigned.")
 
 
 def _act_route(request: HttpRequest, case: Case) -> str:
-    org = get_object_or_404(Organisation, pk=request.POST.get("organisation", "0") or 0)
+    org = get_object_or_404(Organisation, pk=_pk(request, "organisation"))
     services.case_route(actor=_user(request), case=case, organisation=org)
     return _("The case is sent to the organisation.")
 
@@ -203,7 +217,7 @@ def _act_task(request: HttpRequest, case: Case) -> str:
 
 
 def _act_task_done(request: HttpRequest, case: Case) -> str:
-    task = get_object_or_404(Task, pk=request.POST.get("task", "0") or 0, case=case)
+    task = get_object_or_404(Task, pk=_pk(request, "task"), case=case)
     services.task_done(actor=_user(request), task=task)
     return _("The task is done.")
 
@@ -221,7 +235,7 @@ def _act_attach(request: HttpRequest, case: Case) -> str:
 
 
 def _act_fee_check(request: HttpRequest, case: Case) -> str:
-    check = get_object_or_404(FeeCheck, pk=request.POST.get("fee_check", "0") or 0)
+    check = get_object_or_404(FeeCheck, pk=_pk(request, "fee_check"))
     services.case_link_fee_check(actor=_user(request), case=case, fee_check=check)
     return _("The fee check is linked; its excess is the claim amount.")
 
@@ -238,7 +252,7 @@ def _act_consent(request: HttpRequest, case: Case) -> str:
         case=case,
         purpose=p.get("purpose", ""),
         method=p.get("method", ""),
-        organisations=Organisation.objects.filter(pk__in=_ids(request, "organisations")),
+        organisations=services.organisations_find(ids=_ids(request, "organisations")),
         parts=p.getlist("parts"),
         given_on=_date(p.get("given_on", ""), "given_on"),
     )
@@ -246,15 +260,15 @@ def _act_consent(request: HttpRequest, case: Case) -> str:
 
 
 def _act_consent_withdraw(request: HttpRequest, case: Case) -> str:
-    consent = get_object_or_404(Consent, pk=request.POST.get("consent", "0") or 0, case=case)
+    consent = get_object_or_404(Consent, pk=_pk(request, "consent"), case=case)
     people.consent_withdraw(actor=_user(request), consent=consent)
     return _("The consent is withdrawn; sharing under it has stopped.")
 
 
 def _act_refer(request: HttpRequest, case: Case) -> str:
     p = request.POST
-    consent = get_object_or_404(Consent, pk=p.get("consent", "0") or 0, case=case)
-    to_org = get_object_or_404(Organisation, pk=p.get("to_org", "0") or 0)
+    consent = get_object_or_404(Consent, pk=_pk(request, "consent"), case=case)
+    to_org = get_object_or_404(Organisation, pk=_pk(request, "to_org"))
     people.referral_propose(
         actor=_user(request), case=case, to_org=to_org, consent=consent, parts=p.getlist("parts")
     )
@@ -262,7 +276,7 @@ def _act_refer(request: HttpRequest, case: Case) -> str:
 
 
 def _decide(request: HttpRequest, case: Case, accept: bool) -> str:
-    referral = get_object_or_404(Referral, pk=request.POST.get("referral", "0") or 0, case=case)
+    referral = get_object_or_404(Referral, pk=_pk(request, "referral"), case=case)
     people.referral_decide(
         actor=_user(request),
         referral=referral,
@@ -290,7 +304,7 @@ def _act_return(request: HttpRequest, case: Case) -> str:
 def _act_claim(request: HttpRequest, case: Case) -> str:
     p = request.POST
     amount = p.get("amount", "").replace(".", "").replace(",", "").strip()
-    if amount and not amount.isdigit():
+    if amount and not (amount.isascii() and amount.isdigit()):
         raise InvalidInput(_("Give the amount in digits."), field="amount")
     returns.claim_add(
         actor=_user(request),
@@ -304,7 +318,7 @@ def _act_claim(request: HttpRequest, case: Case) -> str:
 
 
 def _act_claim_status(request: HttpRequest, case: Case) -> str:
-    claim = get_object_or_404(Claim, pk=request.POST.get("claim", "0") or 0, case=case)
+    claim = get_object_or_404(Claim, pk=_pk(request, "claim"), case=case)
     returns.claim_status_set(
         actor=_user(request), claim=claim, status=request.POST.get("status", "")
     )
@@ -324,7 +338,7 @@ def _act_certificate(request: HttpRequest, case: Case) -> str:
 
 
 def _act_worker(request: HttpRequest, case: Case) -> str:
-    worker = get_object_or_404(Worker, pk=request.POST.get("worker", "0") or 0)
+    worker = get_object_or_404(Worker, pk=_pk(request, "worker"))
     people.case_link_worker(actor=_user(request), case=case, worker=worker)
     return _("The worker is linked to the case.")
 
@@ -410,7 +424,7 @@ def workers(request: HttpRequest) -> HttpResponse:
 @require_POST
 def worker_create(request: HttpRequest) -> HttpResponse:
     p = request.POST
-    organisation = get_object_or_404(Organisation, pk=p.get("organisation", "0") or 0)
+    organisation = get_object_or_404(Organisation, pk=_pk(request, "organisation"))
     worker = people.worker_create(
         actor=_user(request),
         organisation=organisation,

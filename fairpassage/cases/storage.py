@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -63,14 +64,44 @@ def check_size(size: int) -> None:
         )
 
 
-def save(content: bytes) -> tuple[str, str, str]:
-    """Store ``content`` encrypted; ``(stored_name, content_type, sha256)``."""
+@dataclass(frozen=True)
+class Prepared:
+    """A file checked and sealed but not yet written: ``write`` stores it under ``name``."""
+
+    name: str
+    content_type: str
+    sha256: str
+    sealed: bytes
+
+
+def prepare(content: bytes) -> Prepared:
+    """Check ``content`` (size, type by its first bytes) and encrypt it; nothing is written."""
     check_size(len(content))
     content_type, extension = sniff(content)
-    name = f"{secrets.token_hex(16)}.{extension}.enc"
-    sealed = crypto.encrypt(base64.b64encode(content).decode("ascii"))
-    stored = storage().save(name, ContentFile(sealed.encode("ascii")))
-    return stored, content_type, hashlib.sha256(content).hexdigest()
+    return Prepared(
+        name=f"{secrets.token_hex(16)}.{extension}.enc",
+        content_type=content_type,
+        sha256=hashlib.sha256(content).hexdigest(),
+        sealed=crypto.encrypt(base64.b64encode(content).decode("ascii")).encode("ascii"),
+    )
+
+
+def write(prepared: Prepared) -> str:
+    """Write a prepared file: call it last, once every other check has passed."""
+    return storage().save(prepared.name, ContentFile(prepared.sealed))
+
+
+def discard(name: str) -> None:
+    """Remove a written file whose record was rolled back."""
+    store = storage()
+    if store.exists(name):
+        store.delete(name)
+
+
+def save(content: bytes) -> tuple[str, str, str]:
+    """Check, encrypt and store ``content`` at once; ``(stored_name, content_type, sha256)``."""
+    prepared = prepare(content)
+    return write(prepared), prepared.content_type, prepared.sha256
 
 
 def read(stored_name: str) -> bytes:

@@ -15,7 +15,8 @@ from fairpassage.cases.forms import GrievanceForm, TrackForm
 from fairpassage.cases.models import Case, Consent
 from fairpassage.cases.people import consent_withdraw
 from fairpassage.cases.ratelimit import rate_limit_request
-from fairpassage.core.errors import ApplicationError
+from fairpassage.core.errors import ApplicationError, TooManyRequests
+from fairpassage.core.ratelimit import client_key
 
 
 def _language() -> str:
@@ -91,26 +92,27 @@ def track(request: HttpRequest) -> HttpResponse:
     """Status and messages by tracking code. The code travels in the POST body, never the URL."""
     if request.method != "POST":
         return render(request, "cases/track.html", {"form": TrackForm()})
-    rate_limit_request(request, "track")
     form = TrackForm(request.POST)
     if not form.is_valid():
         return render(request, "cases/track.html", {"form": form}, status=422)
     code = form.cleaned_data["code"]
-    try:
-        case = services.grievance_find(code=code)
+    try:  # the lookup counts against the one tracking limit of this address
+        case = services.grievance_find(code=code, client=client_key(request))
+    except TooManyRequests:
+        raise
     except ApplicationError as error:
         form.add_error("code", error.rendered_message())
         return render(request, "cases/track.html", {"form": form}, status=error.status)
     sent = False
     if form.cleaned_data["body"].strip():
         rate_limit_request(request, "message")
-        services.grievant_message_post(code=code, body=form.cleaned_data["body"])
+        services.grievant_message_post(case=case, body=form.cleaned_data["body"])
         sent = True
     withdraw = request.POST.get("withdraw_consent", "")
-    if withdraw.isdigit():
+    if withdraw.isascii() and withdraw.isdigit() and len(withdraw) < 19:
         consent = Consent.objects.filter(pk=int(withdraw), case=case).first()
         if consent is not None:
-            consent_withdraw(actor=None, consent=consent, code=code)
+            consent_withdraw(actor=None, consent=consent, grievant_case=case)
     context = _status_context(case, code)
     context |= {"form": TrackForm(initial={"code": context["code"]}), "sent": sent}
     return render(request, "cases/track.html", context)

@@ -39,10 +39,22 @@ def _language() -> str:
     return (get_language() or "vi")[:2]
 
 
+MAX_ROWS = 100
+
+
+def _small_number(value: object, default: int) -> int:
+    """A row count or index from the form: digits only, at most ``MAX_ROWS`` (never a 500, never
+    a loop over a huge count)."""
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()):
+        return default
+    return min(int(text[:6]), MAX_ROWS)
+
+
 def _rows_changed(post: QueryDict) -> QueryDict | None:
     """Add or remove a payment row (works without JavaScript); ``None`` when neither."""
     total_key = f"{PREFIX}-TOTAL_FORMS"
-    total = int(str(post.get(total_key, "1")) or 1)
+    total = _small_number(post.get(total_key, "1"), 1) or 1
     if "add_row" not in post and "remove_row" not in post:
         return None
     rows = [
@@ -56,7 +68,7 @@ def _rows_changed(post: QueryDict) -> QueryDict | None:
     if "add_row" in post:
         rows.append({"currency": "VND"})
     elif total > 1:
-        rows.pop(min(int(str(post["remove_row"])), total - 1))
+        rows.pop(min(_small_number(post["remove_row"], total - 1), total - 1))
     data = QueryDict(mutable=True)
     for key in post:
         if not key.startswith(f"{PREFIX}-") or key.endswith("_FORMS"):

@@ -73,6 +73,24 @@ class Conflict(ApplicationError):
     default_message = _("This conflicts with what is already recorded.")
 
 
+class Gone(ApplicationError):
+    code = "gone"
+    status = 410
+    default_message = _("This address was removed.")
+
+
+class PayloadTooLarge(ApplicationError):
+    code = "too_large"
+    status = 413
+    default_message = _("The request is too large.")
+
+
+class UnsupportedMediaType(ApplicationError):
+    code = "unsupported_media_type"
+    status = 415
+    default_message = _("Send the body as JSON, with the header Content-Type: application/json.")
+
+
 class TooManyRequests(ApplicationError):
     code = "rate_limited"
     status = 429

@@ -105,9 +105,10 @@ def moderate(request: HttpRequest) -> HttpResponse:
     if not selectors.may_moderate(user):
         raise Forbidden(_("Only reviewers of support organisations can moderate reports."))
     if request.method == "POST":
-        pk = str(request.POST.get("review", ""))
+        review = str(request.POST.get("review", "")).strip()  # digits only: never a 500
+        valid = review.isascii() and review.isdigit() and len(review) < 19
         item = get_object_or_404(
-            selectors.reviews_pending(user=user), pk=int(pk) if pk.isdigit() else 0
+            selectors.reviews_pending(user=user), pk=int(review) if valid else 0
         )
         form = ModerateForm(request.POST)
         if form.is_valid():

@@ -1,4 +1,5 @@
-"""Render an ApplicationError raised under a page as a translated message with its status."""
+"""Render an ApplicationError raised under a page as a translated message with its status, and
+refuse page input that no database stores before any view sees it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from fairpassage.core.errors import ApplicationError
+from fairpassage.core.validation import refuse_text
 
 
 class ApplicationErrorMiddleware:
@@ -16,6 +18,27 @@ class ApplicationErrorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., HttpResponse], *args: object
+    ) -> HttpResponse | None:
+        """Every field of every page form and query string goes through the same check as the
+        API's bodies (``core.validation``): a NUL character (or a lone surrogate) is refused
+        with 422 naming the field, on SQLite as on PostgreSQL, before a view or form runs."""
+        if request.path.startswith("/api/"):
+            return None  # the API's parser checks its own input and answers in JSON
+        try:
+            for data in (request.GET, request.POST):
+                for name, values in data.lists():
+                    refuse_text(name, field=name)
+                    for value in values:
+                        refuse_text(value, field=name)
+            for name, uploads in request.FILES.lists():
+                for upload in uploads:
+                    refuse_text(upload.name or "", field=name)
+        except ApplicationError as error:
+            return self.process_exception(request, error)
+        return None
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if request.path.startswith("/api/") or not isinstance(exception, ApplicationError):

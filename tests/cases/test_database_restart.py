@@ -76,7 +76,7 @@ def test_no_acknowledged_grievance_is_lost_when_the_database_restarts() -> None:
     print(f"\n{len(acknowledged)} acknowledged, {len(failures)} refused during the restart")
     assert acknowledged, "no grievance was filed at all"
     for code in acknowledged:
-        assert grievance_find(code=code).statement.startswith("grievance ")
+        assert grievance_find(code=code, client="test").statement.startswith("grievance ")
     _case, code, _created = grievance_submit(
         idempotency_key="restart-after-abcdefghijkl",
         where_now=WhereNow.JAPAN,
@@ -84,4 +84,4 @@ def test_no_acknowledged_grievance_is_lost_when_the_database_restarts() -> None:
         stage=Stage.IN_JAPAN,
         statement="after the restart",
     )
-    assert grievance_find(code=code).statement == "after the restart"
+    assert grievance_find(code=code, client="test").statement == "after the restart"

@@ -138,11 +138,15 @@ def test_api_grievance_is_idempotent_by_header_and_tracks(client: Client, world:
     code = first.json()["tracking_code"]
     assert (
         client.post(
-            f"/api/grievances/{code}/messages", {"body": "hello"}, content_type="application/json"
+            "/api/grievances/track/messages",
+            {"code": code, "body": "hello"},
+            content_type="application/json",
         ).status_code
         == 201
     )
-    status = client.get(f"/api/grievances/{code}").json()
+    status = client.post(
+        "/api/grievances/track", {"code": code}, content_type="application/json"
+    ).json()
     assert status["status"] == "intake" and status["messages"][0]["body"] == "hello"
     bad = client.post("/api/grievances", {**FORM, "stage": "moon"}, content_type="application/json")
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "stage"

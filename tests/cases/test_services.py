@@ -79,12 +79,12 @@ def test_invalid_grievances_name_the_field(world: World) -> None:
 
 def test_tracking_code_finds_the_case_and_carries_messages(world: World) -> None:
     case, code = file_grievance()
-    assert services.grievance_find(code=codes.display(code)).pk == case.pk
+    assert services.grievance_find(code=codes.display(code), client="test").pk == case.pk
     with pytest.raises(NotFound):
-        services.grievance_find(code="0" * 20)
+        services.grievance_find(code="0" * 20, client="test")
     with pytest.raises(InvalidInput):
-        services.grievance_find(code="abc")
-    services.grievant_message_post(code=code, body="Xin giúp tôi")
+        services.grievance_find(code="abc", client="test")
+    services.grievant_message_post(case=case, body="Xin giúp tôi")
     services.staff_message_post(
         actor=world.user("vn", "case_worker"), case=case, body="Chúng tôi sẽ gọi"
     )
@@ -191,7 +191,8 @@ def test_receiver_sees_only_consented_parts_and_loses_them_on_withdrawal(world: 
     assert payload["referral"]["parts"] == ["messages", "statement"]
     assert "contact" not in payload and "worker" not in payload and len(payload["messages"]) == 1
     # the worker withdraws with the tracking code: sharing stops on the next request
-    people.consent_withdraw(actor=None, consent=consent, code=code)
+    found = services.grievance_find(code=code, client="test")
+    people.consent_withdraw(actor=None, consent=consent, grievant_case=found)
     assert case_access(user=jp_worker, case=case) is None
     with pytest.raises(NotFound):
         services.staff_message_post(actor=jp_worker, case=case, body="after withdrawal")

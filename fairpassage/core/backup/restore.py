@@ -1,4 +1,9 @@
-"""Loading an archive into an empty, migrated database in one transaction, and its files."""
+"""Loading an archive into an empty, migrated database in one transaction, and its files.
+
+A row the database cannot take (text with a NUL or a lone surrogate, refused the same on every
+database; anything else the database refuses) stops the restore with the table, the row's id
+and the column, and the transaction leaves the database as it was.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +34,7 @@ from fairpassage.core.backup.archive import (
 )
 from fairpassage.core.fields import EncryptedTextField
 from fairpassage.core.services import audit_record
+from fairpassage.core.validation import first_fault
 
 
 @dataclass
@@ -95,6 +101,64 @@ def _refuse_unless_ready(manifest: dict[str, Any], using: str) -> dict[str, type
     return models_now
 
 
+def _row_id(model: type[models.Model], fields: list[Any], row: list[Any]) -> Any:
+    pk = model._meta.pk
+    names = [f.attname for f in fields]
+    return row[names.index(pk.attname)] if pk is not None and pk.attname in names else "?"
+
+
+def _refuse_row(part: dict[str, Any], row_id: Any, column: str, reason: str) -> ArchiveRefused:
+    return ArchiveRefused(
+        _("%(model)s, row id %(id)s, column %(column)s: %(reason)s; nothing was restored")
+        % {"model": part["model"], "id": row_id, "column": column, "reason": reason}
+    )
+
+
+def _check_storable(
+    part: dict[str, Any], model: type[models.Model], fields: list[Any], row: list[Any]
+) -> None:
+    """Refuse a row holding text no database stores (a NUL, which SQLite keeps but PostgreSQL
+    refuses, or a lone surrogate), the same on every database, naming the table and row."""
+    for f, value in zip(fields, row, strict=True):
+        found = first_fault(value, f.attname) if value is not None else None
+        if found is not None:
+            reason = (
+                _("the text holds a NUL character, which PostgreSQL cannot store")
+                if found[1] == "nul"
+                else _("the text holds an invalid character (a lone surrogate)")
+            )
+            raise _refuse_row(part, _row_id(model, fields, row), found[0], reason)
+
+
+def _write_batch(
+    part: dict[str, Any],
+    model: type[models.Model],
+    fields: list[Any],
+    sql: str,
+    batch: list[tuple[list[Any], list[Any]]],
+    using: str,
+) -> None:
+    """Insert a batch in a savepoint; when the database refuses it, insert its rows one by one
+    to name the row it refuses (the whole restore is still rolled back)."""
+    connection = connections[using]
+    try:
+        with transaction.atomic(using=using), connection.cursor() as cursor:
+            cursor.executemany(sql, [values for _row, values in batch])
+        return
+    except (DatabaseError, ValueError) as batch_error:
+        error: BaseException = batch_error
+    for row, values in batch:
+        try:
+            with transaction.atomic(using=using), connection.cursor() as cursor:
+                cursor.execute(sql, values)
+        except (DatabaseError, ValueError) as exc:
+            raise _refuse_row(part, _row_id(model, fields, row), "*", _first_line(exc)) from exc
+    raise ArchiveRefused(
+        _("%(model)s: a row cannot be stored in this database: %(error)s")
+        % {"model": part["model"], "error": _first_line(error)}
+    ) from error
+
+
 def _insert(
     part: dict[str, Any], model: type[models.Model], rows: Iterator[list[Any]], using: str
 ) -> int:
@@ -108,27 +172,27 @@ def _insert(
     )
     checked: set[str] = set()
     done = 0
-    batch: list[list[Any]] = []
-    with connection.cursor() as cursor:
-        for row in rows:
-            values: list[Any] = []
-            for f, value in zip(fields, row, strict=True):
-                if isinstance(f, EncryptedTextField):
-                    if value and f.attname not in checked:
-                        _check_readable(part, f.attname, value)
-                        checked.add(f.attname)
-                    values.append(value)
-                elif value is None:
-                    values.append(None)
-                else:
-                    values.append(f.get_db_prep_save(f.to_python(value), connection))
-            batch.append(values)
-            done += 1
-            if len(batch) >= BATCH:
-                cursor.executemany(sql, batch)
-                batch = []
-        if batch:
-            cursor.executemany(sql, batch)
+    batch: list[tuple[list[Any], list[Any]]] = []
+    for row in rows:
+        _check_storable(part, model, fields, row)
+        values: list[Any] = []
+        for f, value in zip(fields, row, strict=True):
+            if isinstance(f, EncryptedTextField):
+                if value and f.attname not in checked:
+                    _check_readable(part, f.attname, value)
+                    checked.add(f.attname)
+                values.append(value)
+            elif value is None:
+                values.append(None)
+            else:
+                values.append(f.get_db_prep_save(f.to_python(value), connection))
+        batch.append((row, values))
+        done += 1
+        if len(batch) >= BATCH:
+            _write_batch(part, model, fields, sql, batch, using)
+            batch = []
+    if batch:
+        _write_batch(part, model, fields, sql, batch, using)
     if done != int(part["rows"]):
         raise ArchiveRefused(
             _("%(part)s holds %(rows)d rows, the manifest says %(expected)s")
