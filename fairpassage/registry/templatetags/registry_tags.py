@@ -52,3 +52,18 @@ def local(value: Any) -> str:
         if value.get(code):
             return str(value[code])
     return ""
+
+
+@register.filter
+def match_label(code: str) -> str:
+    """How a search result matched, in words."""
+    labels = {
+        "exact_licence": _("Same licence number"),
+        "licence_digits": _("Same licence number digits"),
+        "exact_name": _("Same name"),
+        "name_without_diacritics": _("Same name, typed without accents"),
+        "same_name_other_form": _("Same name, written another way (legal form, spacing)"),
+        "word_order": _("Same words in another order: check that it is the same agency"),
+        "similar": _("Similar name, not the same"),
+    }
+    return labels.get(code, code)
