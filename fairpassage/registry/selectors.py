@@ -442,3 +442,15 @@ def help_entries(*, country: str = "", kind: str = "") -> QuerySet[HelpEntry]:
     if kind:
         entries = entries.filter(kind=kind)
     return entries
+
+
+#: Besides the emergency numbers, the places a worker in trouble in Japan calls first: the
+#: OTIT consultation line in Vietnamese and the Embassy of Viet Nam in Tokyo.
+URGENT_KEYS = ("otit-consultation", "vn-embassy-tokyo")
+
+
+def help_urgent() -> list[HelpEntry]:
+    """The emergency numbers, then the Vietnamese-language hotline and the embassy."""
+    emergency = list(HelpEntry.objects.filter(kind="emergency"))
+    chosen = {e.key: e for e in HelpEntry.objects.filter(key__in=URGENT_KEYS)}
+    return emergency + [chosen[key] for key in URGENT_KEYS if key in chosen]

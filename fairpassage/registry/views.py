@@ -155,7 +155,7 @@ def help_directory(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registry/help.html",
-        {"form": form, "entries": entries, "emergency": selectors.help_entries(kind="emergency")},
+        {"form": form, "entries": entries, "emergency": selectors.help_urgent()},
     )
 
 

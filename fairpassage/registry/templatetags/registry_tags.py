@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
@@ -67,3 +68,24 @@ def match_label(code: str) -> str:
         "similar": _("Similar name, not the same"),
     }
     return labels.get(code, code)
+
+
+_PHONE_SPLIT = re.compile(r"\s*[;,/]\s*|\s+(?:or|hoặc|または)\s+")
+
+
+@register.filter
+def phone_numbers(text: str) -> list[dict[str, str]]:
+    """Each number of a directory entry with the ``tel:`` form a phone dials.
+
+    ``"(813) 3466-3311; (813) 3466-3313"`` gives two numbers, ``+81334663311`` and
+    ``+81334663313``; ``"84-24-3846-3000"`` is written with its country code, ``+842438463000``;
+    a number starting with 0 or a short number (``110``) is dialled as written.
+    """
+    out = []
+    for part in _PHONE_SPLIT.split(str(text or "").strip()):
+        digits = "".join(c for c in part if c.isdigit())
+        if not digits:
+            continue
+        international = part.startswith("+") or (not digits.startswith("0") and len(digits) >= 9)
+        out.append({"text": part, "tel": f"+{digits}" if international else digits})
+    return out
