@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from fairpassage.cases.choices import Category, Stage, WhereNow
 from fairpassage.reference.models import ProvinceEra, VnProvince
 
-
 #: Value prefix of a province as it was before the July 2025 merger.
 FORMER = "old-"
 
