@@ -6,11 +6,14 @@ import re
 from typing import Any
 
 from django import template
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from fairpassage.core.models import Country, OrganisationKind
 from fairpassage.registry.models import HelpKind, Issuer, LicenceStatus
+from fairpassage.text.normalise import strip_diacritics
 
 register = template.Library()
 
@@ -89,3 +92,40 @@ def phone_numbers(text: str) -> list[dict[str, str]]:
         international = part.startswith("+") or (not digits.startswith("0") and len(digits) >= 9)
         out.append({"text": part, "tel": f"+{digits}" if international else digits})
     return out
+
+
+#: Notes the registry writes itself, re-worded in the page's language whatever language the
+#: import ran in (the text must match the message in fairpassage/registry/imports.py).
+_SYSTEM_NOTES = ("Date of the change not in the list; recorded on the list's date.",)
+
+
+def _script_language(text: str) -> str:
+    if any("\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff" for c in text):
+        return "ja"
+    if strip_diacritics(text) != text:
+        return "vi"
+    return "en"
+
+
+@register.filter
+def stored_note(note: str) -> dict[str, str]:
+    """A stored history note for the page: ``{text, lang, label}``. A note the registry wrote
+    is given in the page's language; any other keeps its words and says which language they
+    are in when it is not the page's (``label`` is then the language's name)."""
+    page = (get_language() or "vi")[:2]
+    for message in _SYSTEM_NOTES:
+        for code in ("vi", "ja", "en"):
+            with translation.override(code):
+                known = _(message)
+            if note == known:
+                return {"text": _(message), "lang": page, "label": ""}
+    lang = _script_language(note)
+    label = "" if lang == page or not note else str(_LANGUAGE_NAMES[lang])
+    return {"text": note, "lang": lang, "label": label}
+
+
+_LANGUAGE_NAMES = {
+    "vi": _lazy("in Vietnamese"),
+    "ja": _lazy("in Japanese"),
+    "en": _lazy("in English"),
+}
