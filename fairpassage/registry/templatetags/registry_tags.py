@@ -9,7 +9,7 @@ from django import template
 from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from fairpassage.core.models import Country, OrganisationKind
 from fairpassage.registry.models import HelpKind, Issuer, LicenceStatus
@@ -125,7 +125,7 @@ def stored_note(note: str) -> dict[str, str]:
 
 
 _LANGUAGE_NAMES = {
-    "vi": _lazy("in Vietnamese"),
-    "ja": _lazy("in Japanese"),
-    "en": _lazy("in English"),
+    "vi": gettext_lazy("in Vietnamese"),
+    "ja": gettext_lazy("in Japanese"),
+    "en": gettext_lazy("in English"),
 }
