@@ -14,7 +14,7 @@ from fairpassage.reference.models import ProvinceEra, VnProvince
 FORMER = "old-"
 
 
-def province_choices() -> list[tuple[str, object]]:
+def province_choices() -> list[tuple[object, object]]:
     """The 34 provinces, then the 63 former ones, each shown with the province it is now part
     of, so a worker finds her province under the name she knows."""
     rows = VnProvince.objects.filter(era=ProvinceEra.CURRENT).order_by("name")

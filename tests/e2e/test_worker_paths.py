@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
 from fairpassage.knowledge.services import knowledge_seed_load
 from fairpassage.reference.services import reference_data_load
@@ -20,7 +20,7 @@ from tests.e2e.conftest import collect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 360, "height": 740}
+PHONE: ViewportSize = {"width": 360, "height": 740}
 
 
 @pytest.fixture(params=[True, False], ids=["js", "no-js"])

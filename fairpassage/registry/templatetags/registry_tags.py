@@ -7,9 +7,8 @@ from typing import Any
 
 from django import template
 from django.utils import translation
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from fairpassage.core.models import Country, OrganisationKind
 from fairpassage.registry.models import HelpKind, Issuer, LicenceStatus
