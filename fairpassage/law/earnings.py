@@ -34,7 +34,7 @@ from fairpassage.law.earnings_pay import (
     yen,
 )
 from fairpassage.law.engagement import InputError
-from fairpassage.law.messages import LANGS, _format_int, date_text, finding_text
+from fairpassage.law.messages import LANGS, _format_int, date_text, finding_text, money_text
 from fairpassage.law.params import ParameterStore, Resolved, default_store
 
 HOUSING_CAP = "jp.titp.housing_max_share_of_basic_wage"
@@ -263,9 +263,14 @@ def _contract_verdict(
         key, params = "earnings.debt_within_contract", {"contract": n, "months": repaid_in}
     else:
         at_end = next((r["closing"] for r in rows if r["month"] == n), rows[-1]["closing"])
-        left = _format_int(int(at_end), "." if lang == "vi" else ",")
+        if currency == "VND":
+            left = money_text(int(at_end), lang)
+        elif currency == "JPY":
+            left = yen_text(int(at_end), lang)
+        else:
+            left = f"{_format_int(int(at_end), '.' if lang == 'vi' else ',')} {currency}"
         key = "earnings.debt_outlasts_contract"
-        params = {"contract": n, "left": f"{left} {currency}"}
+        params = {"contract": n, "left": left}
         if repaid_in is not None:
             key, params["months"] = "earnings.debt_outlasts_contract_repaid", repaid_in
     return {
