@@ -271,10 +271,13 @@ def lists_held() -> list[ListHeld]:
     for source, as_of in ImportBatch.objects.values_list("source", "as_of"):
         if source not in latest or as_of > latest[source]:
             latest[source] = as_of
+    staff_list = _("A list imported by our staff")  # the generic format names no official list
     return [
         ListHeld(
             source,
-            known[source].description if source in known else {"en": source},
+            known[source].description
+            if source in known and source != "generic"
+            else {"vi": staff_list, "ja": staff_list, "en": staff_list},
             as_of,
         )
         for source, as_of in sorted(latest.items())
