@@ -10,10 +10,31 @@ from django.utils.translation import gettext_lazy as _
 from fairpassage.cases.choices import Category, Stage, WhereNow
 from fairpassage.reference.models import ProvinceEra, VnProvince
 
+#: Value prefix of a province as it was before the July 2025 merger.
+FORMER = "old-"
 
-def province_choices() -> list[tuple[str, object]]:
+
+def province_choices() -> list[tuple[object, object]]:
+    """The 34 provinces, then the 63 former ones, each shown with the province it is now part
+    of, so a worker finds her province under the name she knows."""
     rows = VnProvince.objects.filter(era=ProvinceEra.CURRENT).order_by("name")
-    return [("", _("Not given")), *((p.code, p.name) for p in rows)]
+    former = (
+        VnProvince.objects.filter(era=ProvinceEra.LEGACY)
+        .select_related("successor")
+        .order_by("name")
+    )
+    return [
+        ("", _("Not given")),
+        (_("Provinces since 1 July 2025"), [(p.code, p.name) for p in rows]),
+        (
+            _("Former provinces (before 1 July 2025)"),
+            [
+                (f"{FORMER}{p.code}", f"{p.name} → {p.successor.name}")
+                for p in former
+                if p.successor is not None
+            ],
+        ),
+    ]
 
 
 class GrievanceForm(forms.Form):
@@ -51,6 +72,20 @@ class GrievanceForm(forms.Form):
         province = self.fields["province"]
         assert isinstance(province, forms.ChoiceField)
         province.choices = province_choices()
+
+    def clean_province(self) -> str:
+        """A former province is sent as the province it became part of."""
+        value = str(self.cleaned_data.get("province") or "")
+        if not value.startswith(FORMER):
+            return value
+        former = (
+            VnProvince.objects.filter(era=ProvinceEra.LEGACY, code=value.removeprefix(FORMER))
+            .select_related("successor")
+            .first()
+        )
+        if former is None or former.successor is None:
+            raise forms.ValidationError(_("Choose a province from the list."))
+        return former.successor.code
 
 
 class TrackForm(forms.Form):

@@ -18,14 +18,22 @@ from fairpassage.checks.forms import (
     exchange_rate_field,
     json_number,
 )
+from fairpassage.law.earnings import programme_contract_months
+from fairpassage.law.params import default_store
 from fairpassage.reference.models import Prefecture
 
 WAGE_KINDS = [("monthly", _("per month")), ("hourly", _("per hour"))]
 
 
 def _prefectures() -> list[tuple[str, str]]:
+    """Every prefecture, after an empty first choice: a skipped field is an error, never the
+    first prefecture of the list."""
     return [
-        (p.code, f"{p.name_ja} ({p.name_romaji.capitalize()})") for p in Prefecture.objects.all()
+        ("", str(_("— choose the prefecture —"))),
+        *(
+            (p.code, f"{p.name_ja} ({p.name_romaji.capitalize()})")
+            for p in Prefecture.objects.all()
+        ),
     ]
 
 
@@ -45,6 +53,12 @@ class EarningsForm(forms.Form):
     prefecture = forms.ChoiceField(label=_("Prefecture where you work"), choices=())
     programme = forms.ChoiceField(
         label=_("Programme"), choices=[("", "—"), *PROGRAMMES], required=False
+    )
+    contract_months = forms.IntegerField(
+        label=_("Length of your contract (months)"),
+        min_value=1,
+        max_value=600,
+        required=False,
     )
     wage_amount = _money(
         _("Basic wage in the contract (yen)"),
@@ -92,7 +106,20 @@ class EarningsForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["prefecture"].choices = _prefectures()  # type: ignore[attr-defined]
+        self.fields["prefecture"].error_messages["required"] = _(
+            "Choose the prefecture where you work: the minimum wage depends on it."
+        )
         self.fields["on"].initial = timezone.localdate()
+        usual = [
+            (str(label), months)
+            for code, label in PROGRAMMES
+            if (months := programme_contract_months(code, timezone.localdate(), default_store()))
+        ]
+        self.fields["contract_months"].help_text = _(
+            "Leave empty to use the programme's usual length: %(lengths)s."
+        ) % {
+            "lengths": "; ".join(_("%(name)s %(n)s months") % {"name": n, "n": m} for n, m in usual)
+        }
 
 
 def earnings_input(form: EarningsForm) -> dict[str, Any]:
@@ -115,6 +142,8 @@ def earnings_input(form: EarningsForm) -> dict[str, Any]:
     data[wage_key] = json_number(d["wage_amount"])
     if d["programme"]:
         data["programme"] = d["programme"]
+    if d["contract_months"]:
+        data["contract_months"] = d["contract_months"]
     if d["deductions_agreement"]:
         data["deductions_agreement"] = True
     if d["debt_amount"]:

@@ -139,6 +139,13 @@ class EarningsIn(Schema):
     deductions_agreement: bool | None = None
     dependants: int | None = Field(None, ge=0, le=20)
     horizon_months: int | None = Field(None, ge=1, le=600)
+    contract_months: int | None = Field(
+        None,
+        ge=1,
+        le=600,
+        description="length of the work contract in months; without it, the programme's usual "
+        "length (technical intern training 36, skill development 36), else no contract verdict",
+    )
 
 
 class EarningsOut(BaseModel):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from fairpassage import law
 from fairpassage.checks import selectors, services
+from fairpassage.checks.earnings_chart import debt_chart
 from fairpassage.checks.earnings_forms import EarningsForm, earnings_input
 from fairpassage.checks.earnings_forms import attach_engine_error as attach_earnings_error
 from fairpassage.checks.forms import (
@@ -281,29 +282,6 @@ def law_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _debt_chart(plan: dict[str, Any]) -> dict[str, Any] | None:
-    """The debt balance month by month as an SVG polyline (server-side, no script)."""
-    schedule = plan.get("debt", {}).get("schedule") or []
-    if not schedule:
-        return None
-    width, height = 300, 120
-    balances = [schedule[0]["opening"], *[row["closing"] for row in schedule]]
-    top = max(balances) or 1
-    step = width / max(len(balances) - 1, 1)
-    points = " ".join(
-        f"{round(i * step, 1)},{round(height - height * b / top, 1)}"
-        for i, b in enumerate(balances)
-    )
-    return {
-        "points": points,
-        "width": width,
-        "height": height,
-        "top": top,
-        "months": len(schedule),
-        "last": schedule[-1],
-    }
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 def earnings(request: HttpRequest) -> HttpResponse:
     """The earnings and debt planner; ``?debt=`` carries a fee check's total over."""
@@ -327,7 +305,7 @@ def earnings(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "plan": plan,
-            "chart": _debt_chart(plan) if plan else None,
+            "chart": debt_chart(plan) if plan else None,
             "plan_json": json.dumps(data, ensure_ascii=False) if plan else "",
             "organisations": _save_organisations(request) if plan else [],
         },
@@ -361,7 +339,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "checks/plan_detail.html",
-        {"saved": saved, "plan": saved.result, "chart": _debt_chart(saved.result)},
+        {"saved": saved, "plan": saved.result, "chart": debt_chart(saved.result)},
     )
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ from fairpassage.law.earnings_pay import (
     yen,
 )
 from fairpassage.law.engagement import InputError
-from fairpassage.law.messages import LANGS, _format_int, date_text, finding_text
+from fairpassage.law.messages import LANGS, _format_int, date_text, finding_text, money_text
 from fairpassage.law.params import ParameterStore, Resolved, default_store
 
 HOUSING_CAP = "jp.titp.housing_max_share_of_basic_wage"
@@ -204,7 +205,88 @@ def _to_debt_currency(jpy: int, currency: str, fx: Any) -> Decimal:
     return vnd / per_unit
 
 
-def debt_schedule(inp: EarningsInput, months: Sequence[MonthPay], lang: str) -> dict[str, Any]:
+def programme_contract_months(
+    programme: str | None, on: dt.date, store: ParameterStore
+) -> int | None:
+    """The usual contract length of a programme on ``on``, read from its route parameter:
+    stages 1 and 2 of technical intern training (the first contract, three years), the whole
+    plan of employment for skill development. ``None`` when the route gives no length (the
+    specified skilled worker's contract has none fixed)."""
+    if programme not in {"titp", "esd"}:
+        return None
+    resolved = store.value_on(f"jp.pathways.{programme}", on)
+    value = resolved.value if resolved.known else None
+    if not isinstance(value, dict):
+        return None
+    if programme == "titp":
+        stages = value.get("stages") or []
+        years = sum(int(s.get("years") or 0) for s in stages if s.get("stage") in (1, 2))
+    else:
+        years = int(value.get("max_years") or 0)
+    return years * 12 or None
+
+
+@dataclass(frozen=True)
+class Contract:
+    months: int
+    source: str  # "input" | "programme"
+
+
+def contract_of(inp: EarningsInput, store: ParameterStore) -> Contract | None:
+    if inp.contract_months is not None:
+        return Contract(inp.contract_months, "input")
+    months = programme_contract_months(inp.programme, inp.on, store)
+    return Contract(months, "programme") if months else None
+
+
+def _contract_verdict(
+    contract: Contract | None,
+    rows: Sequence[dict[str, Any]],
+    repaid_in: int | None,
+    currency: str,
+    lang: str,
+) -> dict[str, Any]:
+    """Whether the debt is repaid before the contract ends, said plainly."""
+    if contract is None:
+        return {
+            "contract_months": None,
+            "contract_months_from": None,
+            "outlasts_contract": None,
+            "contract_message": finding_text(
+                "earnings.contract_unknown", lang, {}, unverified=False
+            ),
+        }
+    n = contract.months
+    outlasts = repaid_in is None or repaid_in > n
+    params: dict[str, Any]
+    if not outlasts:
+        key, params = "earnings.debt_within_contract", {"contract": n, "months": repaid_in}
+    else:
+        at_end = next((r["closing"] for r in rows if r["month"] == n), rows[-1]["closing"])
+        if currency == "VND":
+            left = money_text(int(at_end), lang)
+        elif currency == "JPY":
+            left = yen_text(int(at_end), lang)
+        else:
+            left = f"{_format_int(int(at_end), '.' if lang == 'vi' else ',')} {currency}"
+        key = "earnings.debt_outlasts_contract"
+        params = {"contract": n, "left": left}
+        if repaid_in is not None:
+            key, params["months"] = "earnings.debt_outlasts_contract_repaid", repaid_in
+    return {
+        "contract_months": n,
+        "contract_months_from": contract.source,
+        "outlasts_contract": outlasts,
+        "contract_message": finding_text(key, lang, params, unverified=False),
+    }
+
+
+def debt_schedule(
+    inp: EarningsInput,
+    months: Sequence[MonthPay],
+    lang: str,
+    contract: Contract | None = None,
+) -> dict[str, Any]:
     debt = inp.debt
     if debt is None:
         return {"present": False}
@@ -265,6 +347,7 @@ def debt_schedule(inp: EarningsInput, months: Sequence[MonthPay], lang: str) -> 
         "total_interest": int(total_interest),
         "total_paid": int(total_paid),
         "message": message,
+        **_contract_verdict(contract, rows, repaid_in, currency, lang),
         "schedule": rows,
     }
 
@@ -300,8 +383,10 @@ def _approximations(inp: EarningsInput, book: RateBook, lang: str) -> list[dict[
     return out
 
 
-def _schedule_length(inp: EarningsInput) -> int:
-    return inp.horizon_months if inp.debt is not None else 12
+def _schedule_length(inp: EarningsInput, contract: Contract | None) -> int:
+    if inp.debt is None:
+        return 12
+    return max(inp.horizon_months, contract.months if contract else 0)
 
 
 def plan_earnings(
@@ -321,7 +406,8 @@ def plan_earnings(
     table = minimum_wage_table(min_wage_dir)
     inp = parse_earnings(data, table)
     book = RateBook(store)
-    months = pay_months(inp, _schedule_length(inp), book)
+    contract = contract_of(inp, store)
+    months = pay_months(inp, _schedule_length(inp, contract), book)
     first = months[0]
     lookup = table.on(inp.prefecture, inp.on)
     premium = book.get("jp.lsa.overtime_premium", inp.on)
@@ -345,7 +431,7 @@ def plan_earnings(
         )
     rendered = [_finding_dict(f, lang) for f in findings]
     counts = {s: sum(1 for f in findings if f.status == s) for s in STATUSES}
-    debt = debt_schedule(inp, months, lang)
+    debt = debt_schedule(inp, months, lang, contract)
     paid_months = debt["schedule"] if debt.get("present") else []
     month_rows = [m.as_dict() for m in months[: max(len(paid_months), 12)]]
     return {
@@ -368,6 +454,8 @@ def plan_earnings(
             "programme": inp.programme,
             "industry": inp.industry,
             "remit_share_of_net": str(inp.remit_share),
+            "contract_months": contract.months if contract else None,
+            "contract_months_from": contract.source if contract else None,
         },
         "minimum_wage": {
             "state": lookup.state,

@@ -62,6 +62,8 @@ class EarningsInput:
     deductions_agreement: bool | None = None
     dependants: int = 0
     horizon_months: int = DEFAULT_HORIZON
+    #: Length of the work contract in months, as typed (``None``: the programme's usual length).
+    contract_months: int | None = None
 
 
 def _integer(value: Any, path: str, low: int, high: int) -> int:
@@ -195,6 +197,10 @@ def parse_earnings(data: Any, table: MinimumWageTable) -> EarningsInput:
         if horizon_raw is None
         else _integer(horizon_raw, "horizon_months", 1, MAX_HORIZON)
     )
+    contract_raw = obj.get("contract_months")
+    contract = (
+        None if contract_raw is None else _integer(contract_raw, "contract_months", 1, MAX_HORIZON)
+    )
     return EarningsInput(
         on=on,
         prefecture=prefecture,
@@ -215,4 +221,5 @@ def parse_earnings(data: Any, table: MinimumWageTable) -> EarningsInput:
         deductions_agreement=agreement,
         dependants=dependants,
         horizon_months=horizon,
+        contract_months=contract,
     )

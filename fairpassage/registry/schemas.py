@@ -24,6 +24,23 @@ class AgencyMatchOut(Schema):
     )
     score: float
     reason: str
+    match_quality: Literal[
+        "exact_licence",
+        "licence_digits",
+        "exact_name",
+        "name_without_diacritics",
+        "same_name_other_form",
+        "word_order",
+        "similar",
+    ] = Field(
+        description="how the result matched what was typed: exact_licence (the licence number "
+        "as typed), licence_digits (the licence number's digits), exact_name (the name as "
+        "written), name_without_diacritics (the name typed without accents or in another "
+        "case), same_name_other_form (the same name with another legal form, spacing or "
+        "punctuation), word_order (the same words in another order: another record may be "
+        "meant) or similar (a near name, NOT the agency typed: do not take its licence for "
+        "the one asked about)"
+    )
 
 
 class StatusChangeOut(Schema):

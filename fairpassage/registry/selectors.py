@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,13 +19,24 @@ from fairpassage.core.models import Organisation, OrganisationKind, Role, User
 from fairpassage.registry.models import (
     AgencyReview,
     HelpEntry,
+    ImportBatch,
     Licence,
     LicenceStatusChange,
     OrganisationName,
     RegistryVersion,
     ReviewStatus,
 )
-from fairpassage.text.match import Candidate, Index, Match
+from fairpassage.registry.reading import sources
+from fairpassage.text.match import (
+    EXACT_LICENCE,
+    EXACT_NAME,
+    LICENCE_DIGITS,
+    WORD_ORDER,
+    Candidate,
+    Index,
+    Match,
+)
+from fairpassage.text.normalise import fold
 
 #: Aggregates over fewer people than this are not shown (privacy).
 MIN_CELL = 5
@@ -70,6 +82,44 @@ def licences_on(organisation: Organisation, on: dt.date) -> list[LicenceOnDate]:
 # Search ---------------------------------------------------------------------------------------
 
 
+#: How a result matched what was typed, closest first. The first five name the record the
+#: worker asked about; ``word_order`` and ``similar`` are other records with a near name.
+MATCH_QUALITIES = (
+    "exact_licence",
+    "licence_digits",
+    "exact_name",
+    "name_without_diacritics",
+    "same_name_other_form",
+    "word_order",
+    "similar",
+)
+CLOSE_MATCHES = frozenset(MATCH_QUALITIES[:5])
+#: Licence states a worker may pay an agency in; any other is shown as a warning.
+VALID_STATUSES = frozenset({"active"})
+
+
+def _plain(text: str) -> str:
+    """Case and spacing folded, diacritics kept."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def match_quality(query: str, match: Match) -> str:
+    """How ``match`` answers ``query``: one of :data:`MATCH_QUALITIES`."""
+    if match.reason == EXACT_LICENCE:
+        return "exact_licence"
+    if match.reason == LICENCE_DIGITS:
+        return "licence_digits"
+    if match.reason == EXACT_NAME:
+        if _plain(query) == _plain(match.matched):
+            return "exact_name"
+        if fold(query) == fold(match.matched):
+            return "name_without_diacritics"
+        return "same_name_other_form"
+    if match.reason == WORD_ORDER:
+        return "word_order"
+    return "similar"
+
+
 @dataclass(frozen=True)
 class AgencyMatch:
     organisation: Organisation
@@ -77,6 +127,16 @@ class AgencyMatch:
     reason: str
     licence: Licence | None
     status: str
+    quality: str = "similar"
+
+    @property
+    def is_close(self) -> bool:
+        """The record the worker typed (by licence number or by name), not a near name."""
+        return self.quality in CLOSE_MATCHES
+
+    @property
+    def is_valid(self) -> bool:
+        return self.status in VALID_STATUSES
 
     def as_dict(self) -> dict[str, Any]:
         org = self.organisation
@@ -92,6 +152,7 @@ class AgencyMatch:
             "status": self.status,
             "score": round(self.score, 3),
             "reason": self.reason,
+            "match_quality": self.quality,
         }
 
 
@@ -191,8 +252,36 @@ def agencies_search(
             (lic for lic in held if match.matched and match.matched == lic.number), None
         ) or (held[0] if held else None)
         status = status_on(chosen, on, list(chosen.history.all())) if chosen else "no_licence"
-        results.append(AgencyMatch(org, match.score, match.reason, chosen, status))
+        quality = match_quality(text, match)
+        results.append(AgencyMatch(org, match.score, match.reason, chosen, status, quality))
     return results
+
+
+@dataclass(frozen=True)
+class ListHeld:
+    source: str
+    description: dict[str, str]
+    as_of: dt.date
+
+
+def lists_held() -> list[ListHeld]:
+    """The official lists the registry was last imported from, each with its date."""
+    known = sources()
+    latest: dict[str, dt.date] = {}
+    for source, as_of in ImportBatch.objects.values_list("source", "as_of"):
+        if source not in latest or as_of > latest[source]:
+            latest[source] = as_of
+    staff_list = _("A list imported by our staff")  # the generic format names no official list
+    return [
+        ListHeld(
+            source,
+            known[source].description
+            if source in known and source != "generic"
+            else {"vi": staff_list, "ja": staff_list, "en": staff_list},
+            as_of,
+        )
+        for source, as_of in sorted(latest.items())
+    ]
 
 
 #: A name resolves to one agency only when the best match is this good and clearly ahead.
@@ -356,3 +445,15 @@ def help_entries(*, country: str = "", kind: str = "") -> QuerySet[HelpEntry]:
     if kind:
         entries = entries.filter(kind=kind)
     return entries
+
+
+#: Besides the emergency numbers, the places a worker in trouble in Japan calls first: the
+#: OTIT consultation line in Vietnamese and the Embassy of Viet Nam in Tokyo.
+URGENT_KEYS = ("otit-consultation", "vn-embassy-tokyo")
+
+
+def help_urgent() -> list[HelpEntry]:
+    """The emergency numbers, then the Vietnamese-language hotline and the embassy."""
+    emergency = list(HelpEntry.objects.filter(kind="emergency"))
+    chosen = {e.key: e for e in HelpEntry.objects.filter(key__in=URGENT_KEYS)}
+    return emergency + [chosen[key] for key in URGENT_KEYS if key in chosen]

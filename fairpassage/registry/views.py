@@ -51,7 +51,12 @@ def search(request: HttpRequest) -> HttpResponse:
         results = selectors.agencies_search(
             text=form.cleaned_data["q"], on=on, country=form.cleaned_data["country"]
         )
-    return render(request, "registry/search.html", {"form": form, "results": results, "on": on})
+    context: dict[str, object] = {"form": form, "results": results, "on": on}
+    if results is not None:
+        context["close"] = [r for r in results if r.is_close]
+        context["similar"] = [r for r in results if not r.is_close]
+        context["lists"] = selectors.lists_held()
+    return render(request, "registry/search.html", context)
 
 
 @require_safe
@@ -151,7 +156,7 @@ def help_directory(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registry/help.html",
-        {"form": form, "entries": entries, "emergency": selectors.help_entries(kind="emergency")},
+        {"form": form, "entries": entries, "emergency": selectors.help_urgent()},
     )
 
 
