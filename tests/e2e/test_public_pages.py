@@ -30,14 +30,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 # Failures on pages other work is fixing, by URL name and check. Each entry names the item that
 # clears it; the guard fails when an entry no longer fails, so this list can only shrink.
-KNOWN: dict[str, list[str]] = {
-    # Licence dates and "as of" dates printed ISO (2021-03-01): item 6 (agency search) clears it.
-    "registry:agency": ["iso-date"],
-    # "Checked on 2026-11-27" in the help directory: item 8 (help) clears it.
-    "registry:help": ["iso-date"],
-    # "Reviewed 2026-11-27" under a guide article: item 11 (guide) clears it.
-    "knowledge:article": ["iso-date"],
-}
+KNOWN: dict[str, list[str]] = {}
 
 
 def scene() -> dict[str, dict[str, Any]]:

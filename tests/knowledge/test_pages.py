@@ -33,7 +33,7 @@ def test_article_in_the_language_of_the_address(client: Client, articles: dict[s
     assert "not yet available" not in html and "fallback" not in html
     assert '<a href="/ja/law/#jp.titp.document_retention_ban">' in html
     assert "Technical Intern Training Act" in html
-    assert "2026-11-20" in html
+    assert "2026年11月20日" in html  # the review date in the page's language
 
 
 @pytest.mark.parametrize(
