@@ -216,7 +216,8 @@ def test_the_planner_offers_saving_to_staff_only(
     assert "Save this plan (staff)" in html
     assert 'action="/en/earnings/save/"' in html
     # Only the save form's organisation list (the planner's prefecture list has options too).
-    save_form = html[html.index('action="/en/earnings/save/"') :]
+    start = html.index('action="/en/earnings/save/"')
+    save_form = html[start : html.index("</form>", start)]
     assert f'<option value="{orgs["own"].pk}">' in save_form
     assert f'<option value="{orgs["other"].pk}">' not in save_form
     # The form posts back exactly what the planner computed with.
