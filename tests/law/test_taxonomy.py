@@ -42,7 +42,21 @@ def test_labelled_set_is_big_and_valid() -> None:
     assert set(CATEGORIES) <= {c for _, c in rows}
 
 
-@pytest.mark.parametrize("name", ["labels.csv", "labels_holdout.csv"])
+HELD_OUT = "labels_heldout_2026_12.csv"
+
+
+def test_held_out_set_is_big_and_covers_every_category() -> None:
+    """Written after the lexicon was frozen (December 2026): vi with and without accents, ja, en,
+    life-in-Japan costs included; never used to tune the lexicon."""
+    rows = _rows(HELD_OUT)
+    assert len(rows) >= 150
+    assert {c for _, c in rows} == set(CATEGORIES) | {"unknown"}
+    assert any(not label.isascii() and "\u3000" <= label[0] for label, _ in rows)  # Japanese
+    japanese = sum(any(ord(ch) >= 0x3000 for ch in label) for label, _ in rows)
+    assert japanese >= 30
+
+
+@pytest.mark.parametrize("name", ["labels.csv", "labels_holdout.csv", HELD_OUT])
 def test_precision_and_recall(name: str) -> None:
     precision, recall, errors = measure(_rows(name))
     print(f"\n{name}: precision={precision:.3f} recall={recall:.3f} errors={errors}")
