@@ -55,8 +55,10 @@ def _finding_dict(finding: Finding, lang: str) -> dict[str, Any]:
         finding.message_key,
         lang,
         _render_params(finding, lang),
-        unverified=bool(finding.basis) and not finding.verified,
+        unverified=any(b["verification"] != "verified" for b in finding.basis),
     )
+    if finding.inferred_payments and finding.status in ("violation", "needs_review", "advisory"):
+        message += finding_text("inferred_suffix", lang, {}, unverified=False)
     data: dict[str, Any] = {
         "rule": finding.rule,
         "status": finding.status,
@@ -66,6 +68,7 @@ def _finding_dict(finding: Finding, lang: str) -> dict[str, Any]:
         "payments": list(finding.payments),
         "basis": finding.basis,
         "verified": finding.verified,
+        "inferred_payments": list(finding.inferred_payments),
         "dates": [d.isoformat() for d in finding.dates],
         "parameters": [r.as_dict() for r in finding.used],
         "message": message,
