@@ -20,7 +20,9 @@ from fairpassage.checks import selectors, services
 from fairpassage.checks.earnings_forms import EarningsForm, earnings_input
 from fairpassage.checks.earnings_forms import attach_engine_error as attach_earnings_error
 from fairpassage.checks.forms import (
+    CATEGORIES,
     FeeCheckForm,
+    PaymentForm,
     PaymentFormSet,
     attach_engine_error,
     engine_input,
@@ -108,6 +110,26 @@ def _chart(report: dict[str, Any] | None) -> dict[str, Any]:
     return {"bars": bars, "height": ROW * len(bars)}
 
 
+def _corrections(
+    post: QueryDict, filled: list[PaymentForm], report: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """A small form per payment whose kind of cost was read from its words (or not read): the
+    same check posted again with that payment's category chosen. Works without JavaScript."""
+    out: list[dict[str, Any]] = []
+    for item in report["items"]:
+        if item["category_source"] == "given" or item["index"] >= len(filled):
+            continue
+        field = filled[item["index"]].add_prefix("category")
+        hidden = [
+            (key, value)
+            for key, values in post.lists()
+            if key not in (field, "csrfmiddlewaretoken")
+            for value in values
+        ]
+        out.append({**item, "field": field, "hidden": hidden})
+    return out
+
+
 def _render(
     request: HttpRequest,
     form: FeeCheckForm,
@@ -115,9 +137,12 @@ def _render(
     *,
     report: dict[str, Any] | None = None,
     engagement: dict[str, Any] | None = None,
+    corrections: list[dict[str, Any]] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     context = {
+        "corrections": corrections or [],
+        "category_choices": [c for c in CATEGORIES if c[0]],
         "form": form,
         "payments": payments,
         "report": report,
@@ -149,7 +174,10 @@ def fee_check(request: HttpRequest) -> HttpResponse:
     except InvalidInput as error:
         attach_engine_error(form, filled, error.field or "", error.rendered_message())
         return _render(request, form, payments, status=422)
-    return _render(request, form, payments, report=report, engagement=engagement)
+    corrections = _corrections(request.POST, filled, report)
+    return _render(
+        request, form, payments, report=report, engagement=engagement, corrections=corrections
+    )
 
 
 def _posted_json(request: HttpRequest, *, field: str, missing: str) -> dict[str, Any]:
@@ -185,7 +213,12 @@ def fee_check_letter(request: HttpRequest) -> HttpResponse:
         {
             "lang": lang,
             "report": rep,
-            "violations": [f for f in rep["findings"] if f["status"] == "violation"],
+            # only binding rules: the ILO standard advises and never makes a violation
+            "violations": [
+                f
+                for f in rep["findings"]
+                if f["status"] == "violation" and not f["rule"].startswith("ILO-")
+            ],
         }
         for lang, rep in reports.items()
     ]

@@ -148,12 +148,12 @@ CATEGORY_NAMES: dict[str, dict[str, str]] = {
     },
     "job_change_fee": {"vi": "phí chuyển việc", "ja": "転職手数料", "en": "job-change fee"},
     "support_fee": {
-        "vi": "phí tổ chức hỗ trợ đăng ký",
+        "vi": "phí của tổ chức hỗ trợ đã đăng ký",
         "ja": "登録支援機関の費用",
         "en": "registered support organisation fee",
     },
     "supervision_fee": {
-        "vi": "phí quản lý của nghiệp đoàn",
+        "vi": "phí quản lý của tổ chức quản lý (nghiệp đoàn)",
         "ja": "監理費",
         "en": "supervision fee",
     },
