@@ -9,9 +9,11 @@ import pytest
 from django.test import Client
 
 from fairpassage import law
+from fairpassage.checks import forms
 from fairpassage.checks.models import FeeCheck
 from fairpassage.core import services
 from fairpassage.core.models import AuditEvent, Organisation, Role, User
+from fairpassage.law.engagement import PAYEES
 from tests.checks.conftest import pdf_text_and_fonts
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -220,9 +222,6 @@ def test_a_guessed_kind_of_cost_is_asked_about_and_corrected_without_javascript(
 
 
 def test_the_page_offers_every_category_and_payee_of_the_law() -> None:
-    from fairpassage.checks import forms
-    from fairpassage.law.engagement import PAYEES
-
     assert {c for c, _ in forms.CATEGORIES if c} == set(law.CATEGORIES)
     assert {p for p, _ in forms.PAYEES if p} == set(PAYEES) - {"unknown"}
 
