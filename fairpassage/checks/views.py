@@ -92,7 +92,12 @@ ROW = 24  # chart units per finding: the allowed bar, then the paid bar
 def _chart(report: dict[str, Any] | None) -> dict[str, Any]:
     """Bars of paid against allowed (SVG units), for the findings that have a limit."""
     findings = report["findings"] if report else []
-    rows = [f for f in findings if f.get("limit_vnd") is not None and f.get("paid_vnd")]
+    rows = [
+        f
+        for f in findings
+        # a legal limit only: the ILO standard advises, it sets no limit in law
+        if f.get("limit_vnd") is not None and f.get("paid_vnd") and not f["rule"].startswith("ILO-")
+    ]
     scale = max([max(f["paid_vnd"], f["limit_vnd"]) for f in rows] or [1]) or 1
     bars = [
         {

@@ -241,3 +241,14 @@ def test_a_fee_paid_to_a_supervising_organisation_is_not_under_the_vietnamese_ca
     assert by_rule["VN-SERVICE-FEE-CAP"]["paid_vnd"] == 120_000_000
     assert by_rule["JP-SUPERVISION-SUPPORT-FEES"]["status"] == "violation"
     assert by_rule["JP-SUPERVISION-SUPPORT-FEES"]["paid_vnd"] == 30_000_000
+
+
+@pytest.mark.django_db
+def test_the_chart_and_the_excess_count_only_binding_rules(client: Client) -> None:
+    form = {**FORM, "payments-1-label": "tien lot tay", "payments-1-amount": "3000000"}
+    response = client.post("/en/fee-check/", form)
+    report = response.context["report"]
+    ilo = next(f for f in report["findings"] if f["rule"] == "ILO-ILLEGITIMATE-COST")
+    assert (ilo["status"], ilo["paid_vnd"]) == ("advisory", 3_000_000)
+    assert report["summary"]["excess_vnd"] == 28_200_000  # the service fee over its cap only
+    assert [bar["rule"] for bar in response.context["chart"]["bars"]] == ["VN-SERVICE-FEE-CAP"]
