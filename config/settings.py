@@ -153,6 +153,11 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Batch audits' input and result tables: private, outside the web root.
 BATCH_AUDIT_DIR = Path(os.environ.get("BATCH_AUDIT_DIR", VAR_DIR / "batch-audits"))
+# Days the (encrypted) tables of a batch audit are kept; `fairpassage batch-purge` deletes them.
+BATCH_AUDIT_RETENTION_DAYS = int(os.environ.get("BATCH_AUDIT_RETENTION_DAYS", "30"))
+# A running audit writes a heartbeat this often; one silent for BATCH_AUDIT_STALE_SECONDS died.
+BATCH_AUDIT_HEARTBEAT_SECONDS = int(os.environ.get("BATCH_AUDIT_HEARTBEAT_SECONDS", "15"))
+BATCH_AUDIT_STALE_SECONDS = int(os.environ.get("BATCH_AUDIT_STALE_SECONDS", "120"))
 
 # Security defaults; production hardens them further (manage.py check --deploy passes).
 SESSION_COOKIE_HTTPONLY = True

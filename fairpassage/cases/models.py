@@ -10,6 +10,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fairpassage.cases import choices
@@ -158,7 +159,7 @@ class Referral(models.Model):
         choices=choices.ReferralStatus.choices,
         default=choices.ReferralStatus.PROPOSED,
     )
-    reason = models.TextField(blank=True, help_text="why it was declined (no personal data)")
+    reason = EncryptedTextField(blank=True, help_text="why it was declined (encrypted)")
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -180,6 +181,33 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"referral {self.pk}"
+
+
+class StatusChange(models.Model):
+    """One change of a case's status, with the reason staff gave, encrypted.
+
+    The audit trail records that the status changed and by whom; the words of the reason live
+    here only (issue 13, item 7).
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    from_status = models.CharField(max_length=20, choices=choices.Status.choices)
+    to_status = models.CharField(max_length=20, choices=choices.Status.choices)
+    close_reason = models.CharField(max_length=30, choices=choices.CloseReason.choices, blank=True)
+    reason = EncryptedTextField(blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"status change {self.pk}"
 
 
 class Note(models.Model):
@@ -314,7 +342,7 @@ class Certificate(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="certificates")
     kind = models.CharField(max_length=20, choices=choices.CertificateKind.choices)
-    name = models.CharField(max_length=200)
+    name = EncryptedTextField()
     obtained_on = models.DateField(null=True, blank=True)
 
     def __str__(self) -> str:

@@ -256,6 +256,6 @@ def referral_decide(*, actor: User, referral: Referral, accept: bool, reason: st
         action=f"referral.{'accept' if accept else 'decline'}",
         obj=referral,
         organisation=referral.to_org,
-        reason=referral.reason,
+        data={"reason_given": bool(referral.reason)},
     )
     return referral

@@ -29,7 +29,15 @@ from fairpassage.cases.choices import (
     Status,
     WhereNow,
 )
-from fairpassage.cases.models import Attachment, Case, Message, Note, Task, TimelineEvent
+from fairpassage.cases.models import (
+    Attachment,
+    Case,
+    Message,
+    Note,
+    StatusChange,
+    Task,
+    TimelineEvent,
+)
 from fairpassage.checks.models import FeeCheck
 from fairpassage.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from fairpassage.core.models import Membership, Organisation, OrganisationKind, User
@@ -295,6 +303,16 @@ def case_status_change(
     case.status = status
     case.close_reason = close_reason if status == Status.CLOSED else ""
     case.save(update_fields=["status", "close_reason", "updated_at"])
+    # The reason's words are kept encrypted on the change; the trail says only that one was given.
+    change = StatusChange.objects.create(
+        case=case,
+        organisation=access.organisation,
+        changed_by=actor,
+        from_status=previous,
+        to_status=status,
+        close_reason=case.close_reason,
+        reason=reason,
+    )
     data = {"from": previous, "to": status, "close_reason": case.close_reason}
     timeline_add(case=case, kind="status", actor=actor, organisation=access.organisation, data=data)
     audit_record(
@@ -302,8 +320,7 @@ def case_status_change(
         action="case.status",
         obj=case,
         organisation=access.organisation,
-        reason=reason,
-        data=data,
+        data={**data, "status_change": change.pk, "reason_given": bool(reason)},
     )
     return case
 

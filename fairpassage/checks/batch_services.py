@@ -1,27 +1,49 @@
 """Batch audits from the browser: upload two tables, audit them in the background, download.
 
-The audit itself is the pure engine's (:func:`fairpassage.law.batch.run_batch`); this module
-stores the uploads in a private folder, runs the engine after the transaction commits, and keeps
-the audit's progress on its row so that the page can show it.
+The audit itself is the pure engine's (:func:`fairpassage.law.batch.audit_tables`); this module
+stores the uploads encrypted in a private folder (``batch_storage``), runs the engine after the
+transaction commits, and keeps the audit's progress on its row so that the page can show it.
+
+A run can die with its process (a restart of the server, a kill): while it runs, a heartbeat
+thread stamps ``heartbeat_at``; a run whose process is gone (same host) or whose heartbeat is
+older than ``BATCH_AUDIT_STALE_SECONDS`` is marked failed with the reason
+(:func:`batch_audits_fail_dead`, called by the pages and by ``fairpassage batch-purge``), and
+can be started again from its page (:func:`batch_audit_restart`). Each start takes a new
+``attempt`` number; a run writes only while the row still carries its number, so a run thought
+dead that wakes up cannot overwrite the new one. The tables are deleted after
+``BATCH_AUDIT_RETENTION_DAYS`` (:func:`batch_audits_purge`).
+
+Background work runs in a thread of the web process until the task queue arrives (a later
+issue); nothing here depends on that thread surviving.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import logging
+import os
+import shutil
+import socket
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
+import polars as pl
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from fairpassage.checks import batch_storage
 from fairpassage.checks.models import BatchAudit, BatchStatus
 from fairpassage.core import selectors as core_selectors
-from fairpassage.core.errors import Forbidden, InvalidInput
+from fairpassage.core.errors import Conflict, Forbidden, InvalidInput
 from fairpassage.core.models import Organisation, Role, User
 from fairpassage.core.services import audit_record
-from fairpassage.law.batch import OUTPUT_TABLES, run_batch
+from fairpassage.law.batch import OUTPUT_TABLES, audit_tables
 from fairpassage.law.batch_io import BatchFileError
 
 log = logging.getLogger(__name__)
@@ -29,10 +51,21 @@ BATCH_ROLES: set[str] = {Role.ORGANISATION_ADMIN, Role.ANALYST, Role.CASE_WORKER
 #: Upload limit per table.
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 SUFFIXES = (".csv", ".parquet")
+ACTIVE = (BatchStatus.QUEUED, BatchStatus.RUNNING)
+Observer = Callable[[str, float], None]
 
 
 def folder_of(audit: BatchAudit) -> Path:
     return Path(settings.BATCH_AUDIT_DIR) / str(audit.pk)
+
+
+def _out_folder(audit: BatchAudit, attempt: int | None = None) -> Path:
+    return folder_of(audit) / f"out-{attempt or audit.attempt}"
+
+
+def this_runner() -> str:
+    """``host:pid`` of this process, as a run records its owner."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def _suffix(upload: UploadedFile[bytes], field: str) -> str:
@@ -51,6 +84,11 @@ def _suffix(upload: UploadedFile[bytes], field: str) -> str:
     return suffix
 
 
+def _require_role(*, actor: User, organisation: Organisation) -> None:
+    if not core_selectors.user_has_role(user=actor, organisation=organisation, roles=BATCH_ROLES):
+        raise Forbidden(_("Only staff of this organisation can run its batch audits."))
+
+
 @transaction.atomic
 def batch_audit_start(
     *,
@@ -61,22 +99,24 @@ def batch_audit_start(
     language: str,
     background: bool = True,
 ) -> BatchAudit:
-    """Store the two tables and queue the audit (run after the transaction commits)."""
-    if not core_selectors.user_has_role(user=actor, organisation=organisation, roles=BATCH_ROLES):
-        raise Forbidden(_("Only staff of this organisation can run its batch audits."))
+    """Store the two tables encrypted and queue the audit (run after the transaction commits)."""
+    _require_role(actor=actor, organisation=organisation)
     suffixes = {
         "engagements": _suffix(engagements, "engagements"),
         "payments": _suffix(payments, "payments"),
     }
     audit = BatchAudit.objects.create(
-        organisation=organisation, created_by=actor, language=language
+        organisation=organisation,
+        created_by=actor,
+        language=language,
+        runner=this_runner(),
+        heartbeat_at=timezone.now(),
     )
     source = folder_of(audit) / "in"
-    source.mkdir(parents=True, exist_ok=True)
     for name, upload in (("engagements", engagements), ("payments", payments)):
-        with (source / f"{name}{suffixes[name]}").open("wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
+        batch_storage.seal(
+            upload.chunks(), source / f"{name}{suffixes[name]}{batch_storage.SEALED}"
+        )
     audit_record(actor=actor, action="fee_check.batch", obj=audit, organisation=organisation)
     if background:
         transaction.on_commit(lambda: _in_background(audit.pk))
@@ -93,39 +133,272 @@ def _in_background(pk: int) -> None:
     threading.Thread(target=work, name=f"batch-audit-{pk}", daemon=True).start()
 
 
-def batch_audit_process(*, pk: int) -> BatchAudit:
-    """Run one queued audit; its row shows the stage, then the figures or the problem."""
+def _input(audit: BatchAudit, stem: str) -> tuple[Path, str] | None:
+    for suffix in SUFFIXES:
+        path = folder_of(audit) / "in" / f"{stem}{suffix}{batch_storage.SEALED}"
+        if path.is_file():
+            return path, suffix
+    return None
+
+
+def _read_inputs(audit: BatchAudit) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The two uploaded tables, decrypted in memory only; read as ``batch_io.read_table`` does."""
+    frames: list[pl.DataFrame] = []
+    for stem in ("engagements", "payments"):
+        found = _input(audit, stem)
+        if found is None:
+            raise BatchFileError(f"{stem}: the uploaded table is no longer kept")
+        path, suffix = found
+        data = io.BytesIO(batch_storage.read(path))
+        try:
+            if suffix == ".parquet":
+                frames.append(pl.read_parquet(data))
+            else:
+                frames.append(pl.read_csv(data, infer_schema=False, encoding="utf8"))
+        except (OSError, pl.exceptions.PolarsError) as error:
+            raise BatchFileError(f"{stem}{suffix}: {error}") from error
+    return frames[0], frames[1]
+
+
+class _Heartbeat:
+    """Stamps ``heartbeat_at`` every ``BATCH_AUDIT_HEARTBEAT_SECONDS`` while the run lives."""
+
+    def __init__(self, pk: int, attempt: int) -> None:
+        self.pk, self.attempt = pk, attempt
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"batch-heartbeat-{pk}", daemon=True)
+
+    def _beat(self) -> None:
+        try:
+            while not self.stopped.wait(settings.BATCH_AUDIT_HEARTBEAT_SECONDS):
+                BatchAudit.objects.filter(
+                    pk=self.pk, attempt=self.attempt, status=BatchStatus.RUNNING
+                ).update(heartbeat_at=timezone.now())
+        except Exception:  # the run goes on; a missing heartbeat only marks it dead later
+            log.exception("batch audit %s: heartbeat failed", self.pk)
+        finally:
+            connection.close()
+
+    def __enter__(self) -> _Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopped.set()
+        self.thread.join()
+
+
+def _write_results(audit: BatchAudit, attempt: int, result: object, observer: Observer) -> None:
+    """The four tables as CSV, sealed, into ``out-<attempt>`` at once (temporary folder renamed)."""
+    out = _out_folder(audit, attempt)
+    temp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    shutil.rmtree(temp, ignore_errors=True)
+    try:
+        for i, name in enumerate(OUTPUT_TABLES):
+            observer(f"write {name}", 0.9 + i / 50)
+            text = getattr(result, name).write_csv()
+            batch_storage.seal([text.encode("utf-8")], temp / f"{name}.csv{batch_storage.SEALED}")
+        shutil.rmtree(out, ignore_errors=True)
+        temp.replace(out)
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+    for other in folder_of(audit).glob("out-*"):  # results of runs that died before this one
+        if other != out:
+            shutil.rmtree(other, ignore_errors=True)
+
+
+def batch_audit_process(*, pk: int, observer: Observer | None = None) -> BatchAudit:
+    """Run one queued audit; its row shows the stage, then the figures or the problem.
+
+    ``observer(stage, fraction)`` is told the progress too (the command line prints it).
+    """
     audit = BatchAudit.objects.get(pk=pk)
-    if audit.status != BatchStatus.QUEUED:
-        return audit
-    audit.status = BatchStatus.RUNNING
-    audit.save(update_fields=["status"])
-    folder = folder_of(audit)
+    attempt = audit.attempt
+    now = timezone.now()
+    claimed = BatchAudit.objects.filter(pk=pk, attempt=attempt, status=BatchStatus.QUEUED).update(
+        status=BatchStatus.RUNNING, runner=this_runner(), started_at=now, heartbeat_at=now
+    )
+    if not claimed:
+        return BatchAudit.objects.get(pk=pk)
+    mine = BatchAudit.objects.filter(pk=pk, attempt=attempt, status=BatchStatus.RUNNING)
     shown = {"fraction": -1.0}
 
     def progress(stage: str, fraction: float) -> None:
         if fraction - shown["fraction"] >= 0.05 or fraction >= 1.0:
             shown["fraction"] = fraction
-            BatchAudit.objects.filter(pk=pk).update(stage=stage[:40], fraction=fraction)
+            mine.update(stage=stage[:40], fraction=fraction, heartbeat_at=timezone.now())
+        if observer is not None:
+            observer(stage, fraction)
 
+    stats: dict[str, object] = {}
+    problem = ""
+    with _Heartbeat(pk, attempt), translation.override(audit.language):
+        try:
+            progress("read", 0.0)
+            engagements, payments = _read_inputs(audit)
+            result = audit_tables(engagements, payments, lang=audit.language, progress=progress)
+            _write_results(audit, attempt, result, progress)
+            progress("done", 1.0)
+        except (BatchFileError, ValueError) as error:
+            status, problem = BatchStatus.FAILED, str(error)
+        except Exception:  # a failure must not leave the audit "running"
+            log.exception("batch audit %s failed", pk)
+            status, problem = BatchStatus.FAILED, _("The audit failed unexpectedly.")
+        else:
+            status, stats = BatchStatus.DONE, result.stats
+    fields = {"status": status, "problem": problem, "stats": stats, "heartbeat_at": timezone.now()}
+    if status == BatchStatus.DONE:
+        fields["fraction"] = 1.0
+    mine.update(**fields)
+    return BatchAudit.objects.get(pk=pk)
+
+
+def _alive(pid: int) -> bool:
     try:
-        result = run_batch(
-            folder / "in", folder / "out", fmt="csv", lang=audit.language, progress=progress
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _death(audit: BatchAudit, now: dt.datetime) -> str | None:
+    """Why an active run is dead, in the audit's language, or None while it may live."""
+    host, _sep, pid = audit.runner.rpartition(":")
+    stale = dt.timedelta(seconds=settings.BATCH_AUDIT_STALE_SECONDS)
+    with translation.override(audit.language):
+        if host == socket.gethostname() and pid.isdigit() and not _alive(int(pid)):
+            return _(
+                "The audit stopped before it finished: the process running it ended (for "
+                "example, the server restarted). Start it again."
+            )
+        if audit.heartbeat_at is None or audit.heartbeat_at < now - stale:
+            return _(
+                "The audit stopped before it finished: it gave no sign of life for more than "
+                "%(seconds)d seconds. Start it again."
+            ) % {"seconds": settings.BATCH_AUDIT_STALE_SECONDS}
+    return None
+
+
+def batch_audits_fail_dead(*, audits: QuerySet[BatchAudit] | None = None) -> int:
+    """Mark every queued or running audit whose run died as failed, with the reason."""
+    now = timezone.now()
+    found = (audits if audits is not None else BatchAudit.objects.all()).filter(status__in=ACTIVE)
+    marked = 0
+    for audit in found.select_related("organisation"):
+        reason = _death(audit, now)
+        if reason is None:
+            continue
+        with transaction.atomic():
+            changed = BatchAudit.objects.filter(
+                pk=audit.pk, attempt=audit.attempt, status=audit.status
+            ).update(status=BatchStatus.FAILED, problem=reason)
+            if changed:
+                audit_record(
+                    actor=None,
+                    action="fee_check.batch_died",
+                    obj=audit,
+                    organisation=audit.organisation,
+                    data={"attempt": audit.attempt, "was": audit.status},
+                )
+                marked += 1
+    return marked
+
+
+def inputs_kept(audit: BatchAudit) -> bool:
+    return audit.files_deleted_at is None and all(
+        _input(audit, stem) is not None for stem in ("engagements", "payments")
+    )
+
+
+@transaction.atomic
+def batch_audit_restart(*, actor: User, audit: BatchAudit, background: bool = True) -> BatchAudit:
+    """Start a failed audit again from its stored tables, as a new attempt."""
+    audit = BatchAudit.objects.select_for_update().get(pk=audit.pk)
+    _require_role(actor=actor, organisation=audit.organisation)
+    if audit.status != BatchStatus.FAILED:
+        raise Conflict(_("Only an audit that failed can be started again."), field="status")
+    if not inputs_kept(audit):
+        raise Conflict(
+            _("The uploaded tables are no longer kept: start a new audit with them."),
+            field="status",
         )
-    except (BatchFileError, ValueError) as error:
-        audit.status, audit.problem = BatchStatus.FAILED, str(error)
-    except Exception:  # a failure must not leave the audit "running"
-        log.exception("batch audit %s failed", pk)
-        audit.status, audit.problem = BatchStatus.FAILED, _("The audit failed unexpectedly.")
-    else:
-        audit.status, audit.fraction, audit.stats = BatchStatus.DONE, 1.0, result.stats
-    audit.save(update_fields=["status", "problem", "stats", "fraction"])
+    audit.attempt += 1
+    audit.status, audit.stage, audit.fraction = BatchStatus.QUEUED, "", 0.0
+    audit.problem, audit.stats = "", {}
+    audit.runner, audit.heartbeat_at, audit.started_at = this_runner(), timezone.now(), None
+    audit.save()
+    audit_record(
+        actor=actor,
+        action="fee_check.batch_restart",
+        obj=audit,
+        organisation=audit.organisation,
+        data={"attempt": audit.attempt},
+    )
+    if background:
+        pk = audit.pk
+        transaction.on_commit(lambda: _in_background(pk))
     return audit
 
 
 def result_file(audit: BatchAudit, table: str) -> Path | None:
-    """A result table of a finished audit, or None."""
+    """The sealed result table of a finished audit, or None (read it with ``batch_storage``)."""
     if audit.status != BatchStatus.DONE or table not in OUTPUT_TABLES:
         return None
-    path = folder_of(audit) / "out" / f"{table}.csv"
+    path = _out_folder(audit) / f"{table}.csv{batch_storage.SEALED}"
     return path if path.is_file() else None
+
+
+def _seal_leftovers(audit: BatchAudit) -> int:
+    """Seal clear tables an earlier version left in the audit's folder; the number sealed."""
+    folder = folder_of(audit)
+    legacy_out = folder / "out"
+    if legacy_out.is_dir() and not _out_folder(audit).exists():
+        legacy_out.replace(_out_folder(audit))
+    sealed = 0
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        if path.is_file() and not path.name.startswith(".") and path.suffix != batch_storage.SEALED:
+            batch_storage.seal_in_place(path)
+            sealed += 1
+    return sealed
+
+
+def batch_audits_purge(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Housekeeping of the batch folder, run by ``fairpassage batch-purge`` (docs/batch.md).
+
+    Marks dead runs failed; deletes the tables of audits created more than
+    ``BATCH_AUDIT_RETENTION_DAYS`` ago (the row and its figures stay); seals clear tables left by
+    versions before encryption; re-seals the kept tables with the newest key, so that an old key
+    can be dropped after ``fairpassage rotate-keys`` and this command.
+    """
+    now = now or timezone.now()
+    counts = {"failed": batch_audits_fail_dead(), "deleted": 0, "sealed": 0, "resealed": 0}
+    cutoff = now - dt.timedelta(days=settings.BATCH_AUDIT_RETENTION_DAYS)
+    expired = BatchAudit.objects.filter(created_at__lt=cutoff, files_deleted_at__isnull=True)
+    for audit in expired.exclude(status__in=ACTIVE).select_related("organisation"):
+        shutil.rmtree(folder_of(audit), ignore_errors=True)
+        with transaction.atomic():
+            BatchAudit.objects.filter(pk=audit.pk).update(files_deleted_at=now)
+            audit_record(
+                actor=None,
+                action="fee_check.batch_purge",
+                obj=audit,
+                organisation=audit.organisation,
+                data={"retention_days": settings.BATCH_AUDIT_RETENTION_DAYS},
+            )
+        counts["deleted"] += 1
+    kept = {str(pk) for pk in BatchAudit.objects.values_list("pk", flat=True)}
+    root = Path(settings.BATCH_AUDIT_DIR)
+    for entry in sorted(root.iterdir()) if root.is_dir() else []:
+        if entry.is_dir() and entry.name.isdigit() and entry.name not in kept:
+            shutil.rmtree(entry, ignore_errors=True)  # the folder of a row that is gone
+    for audit in BatchAudit.objects.filter(files_deleted_at__isnull=True).exclude(
+        status__in=ACTIVE
+    ):
+        counts["sealed"] += _seal_leftovers(audit)
+        for path in sorted(folder_of(audit).rglob(f"*{batch_storage.SEALED}")):
+            if not path.name.startswith("."):
+                batch_storage.reseal(path)
+                counts["resealed"] += 1
+    return counts

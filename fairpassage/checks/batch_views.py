@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from fairpassage.checks import batch_services, selectors
+from fairpassage.checks import batch_services, batch_storage, selectors
 from fairpassage.checks.models import BatchStatus
 from fairpassage.core import selectors as core_selectors
 from fairpassage.core.models import Organisation, User
@@ -48,6 +48,7 @@ def batch_new(request: HttpRequest) -> HttpResponse:
             language=(get_language() or "vi")[:2],
         )
         return redirect("checks:batch_detail", pk=audit.pk)
+    batch_services.batch_audits_fail_dead(audits=selectors.batch_audits_visible(user=user))
     audits = selectors.batch_audits_visible(user=user)[:20]
     return render(request, "checks/batch_new.html", {"form": form, "audits": audits})
 
@@ -55,7 +56,9 @@ def batch_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    audit = get_object_or_404(selectors.batch_audits_visible(user=request.user), pk=pk)
+    visible = selectors.batch_audits_visible(user=request.user)
+    batch_services.batch_audits_fail_dead(audits=visible.filter(pk=pk))
+    audit = get_object_or_404(visible, pk=pk)
     running = audit.status in (BatchStatus.QUEUED, BatchStatus.RUNNING)
     return render(
         request,
@@ -65,20 +68,29 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "running": running,
             "percent": round(100 * audit.fraction),
             "tables": OUTPUT_TABLES,
+            "can_restart": audit.status == BatchStatus.FAILED and batch_services.inputs_kept(audit),
         },
     )
 
 
 @login_required
+@require_POST
+def batch_restart(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    audit = get_object_or_404(selectors.batch_audits_visible(user=user), pk=pk)
+    batch_services.batch_audit_restart(actor=user, audit=audit)  # refusals: the error page
+    return redirect("checks:batch_detail", pk=audit.pk)
+
+
+@login_required
 @require_safe
-def batch_download(request: HttpRequest, pk: int, table: str) -> FileResponse:
+def batch_download(request: HttpRequest, pk: int, table: str) -> StreamingHttpResponse:
     audit = get_object_or_404(selectors.batch_audits_visible(user=request.user), pk=pk)
     path = batch_services.result_file(audit, table)
     if path is None:
         raise Http404(table)
-    return FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename=f"batch-{audit.pk}-{table}.csv",
-        content_type="text/csv; charset=utf-8",
+    response = StreamingHttpResponse(
+        batch_storage.unsealed(path), content_type="text/csv; charset=utf-8"
     )
+    response["Content-Disposition"] = f'attachment; filename="batch-{audit.pk}-{table}.csv"'
+    return response

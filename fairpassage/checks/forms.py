@@ -73,6 +73,15 @@ CATEGORIES = [
     ("supervision_fee", _("Supervision fee (kanrihi)")),
     ("other", _("Other")),
 ]
+SAME_ORGANISATIONS = [
+    ("", _("Not said / not sure")),
+    ("yes", _("Yes, neither changed")),
+    ("no", _("No, one of them changed")),
+]
+SENDERS = [
+    ("service_enterprise", _("A licensed service enterprise (agency)")),
+    ("public_unit", _("A public non-business unit (đơn vị sự nghiệp)")),
+]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -96,9 +105,31 @@ class FeeCheckForm(forms.Form):
         choices=PRIORS,
         initial="none",
     )
-    same_sending_and_supervising = forms.BooleanField(
+    same_sending_and_supervising = forms.ChoiceField(
         label=_("Same sending and supervising organisations as in the previous stage"),
+        choices=SAME_ORGANISATIONS,
         required=False,
+        help_text=_("Only for stage 3. If you do not know, the check shows both ceilings."),
+    )
+    sender = forms.ChoiceField(
+        label=_("Who sends you"), choices=SENDERS, initial="service_enterprise", required=False
+    )
+    extension_months = forms.IntegerField(
+        label=_("Months the contract was extended (if it was)"),
+        min_value=1,
+        max_value=120,
+        required=False,
+    )
+    japanese_paid_amount = forms.DecimalField(
+        label=_("Service fee the Japanese side paid the agency for you (if known)"),
+        min_value=0,
+        max_digits=15,
+        decimal_places=2,
+        required=False,
+        help_text=_("For example the monthly management fee or the dispatch fee, in total."),
+    )
+    japanese_paid_currency = forms.ChoiceField(
+        label=_("Currency"), choices=CURRENCIES, initial="JPY", required=False
     )
     contract_months = forms.IntegerField(
         label=_("Length of the contract (months)"), min_value=1, max_value=120, initial=36
@@ -175,7 +206,7 @@ def engine_input(form: FeeCheckForm, payments: list[PaymentForm]) -> dict[str, A
     data: dict[str, Any] = {
         "programme": d["programme"],
         "prior": d["prior"],
-        "same_sending_and_supervising": d["same_sending_and_supervising"],
+        "sender": d["sender"] or "service_enterprise",
         "contract_months": d["contract_months"],
         "monthly_basic_wage": {
             "amount": json_number(d["wage_amount"]),
@@ -194,6 +225,16 @@ def engine_input(form: FeeCheckForm, payments: list[PaymentForm]) -> dict[str, A
     }
     if d["stage"]:
         data["stage"] = d["stage"]
+    same = d.get("same_sending_and_supervising")
+    if same in ("yes", "no", True, False):
+        data["same_sending_and_supervising"] = same in ("yes", True)
+    if d.get("extension_months"):
+        data["extension_months"] = d["extension_months"]
+    if d.get("japanese_paid_amount") is not None:
+        data["japanese_side_paid_service_fee"] = {
+            "amount": json_number(d["japanese_paid_amount"]),
+            "currency": d.get("japanese_paid_currency") or "JPY",
+        }
     if d["departs_on"]:
         data["departs_on"] = d["departs_on"].isoformat()
     for payment in payments:

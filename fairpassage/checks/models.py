@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fairpassage.core.fields import EncryptedTextField
 from fairpassage.core.models import Organisation
 
 
@@ -27,7 +28,7 @@ class FeeCheck(models.Model):
         related_name="fee_checks_naming",
         verbose_name=_("agency named in the check"),
     )
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = EncryptedTextField(_("title"), blank=True)
     language = models.CharField(max_length=5)
     rules_version = models.CharField(max_length=64)
     law_date = models.DateField()
@@ -55,7 +56,7 @@ class EarningsPlan(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = EncryptedTextField(_("title"), blank=True)
     language = models.CharField(max_length=5)
     rules_version = models.CharField(max_length=64)
     law_date = models.DateField()
@@ -92,7 +93,8 @@ class BatchStatus(models.TextChoices):
 
 
 class BatchAudit(models.Model):
-    """A whole book of engagements checked at once; the tables live in a private folder."""
+    """A whole book of engagements checked at once; the tables live, encrypted, in a private
+    folder until the retention period ends (``checks/batch_services.py``)."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="batch_audits"
@@ -107,8 +109,21 @@ class BatchAudit(models.Model):
     )
     stage = models.CharField(max_length=40, blank=True)
     fraction = models.FloatField(default=0.0)
-    problem = models.TextField(blank=True)
+    problem = EncryptedTextField(blank=True)
     stats = models.JSONField(default=dict, blank=True)
+    attempt = models.PositiveIntegerField(
+        default=1, help_text="the run that owns the row; a restart takes the next number"
+    )
+    runner = models.CharField(
+        max_length=300, blank=True, help_text="host:pid of the process that runs (or queued) it"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="last sign of life of the runner; stale means it died"
+    )
+    files_deleted_at = models.DateTimeField(
+        null=True, blank=True, help_text="when the tables were deleted after the retention period"
+    )
 
     class Meta:
         ordering: ClassVar = ["-created_at"]

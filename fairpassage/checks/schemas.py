@@ -51,7 +51,24 @@ class FeeCheckIn(Schema):
     programme: Literal["titp", "ssw", "esd"]
     stage: Literal["titp1", "titp2", "titp3", "ssw1", "ssw2", "esd"] | None = None
     prior: Literal["none", "titp2_completed", "titp3_completed"] = "none"
-    same_sending_and_supervising: bool = False
+    same_sending_and_supervising: bool | None = Field(
+        None,
+        description="Stage 3: no service enterprise or supervising organisation changed. "
+        "Left out: both ceilings are shown (needs_review where they differ).",
+    )
+    sender: Literal["service_enterprise", "public_unit"] | None = Field(
+        None,
+        description="Who sends the worker (default service_enterprise); a public "
+        "non-business unit may collect no service fee (Law 69 Art. 42(3)).",
+    )
+    extension_months: int | None = Field(
+        None, ge=1, le=120, description="Months of contract extension (Law 69 Art. 23(4)(b))."
+    )
+    japanese_side_paid_service_fee: MoneyIn | None = Field(
+        None,
+        description="Service fee the Japanese side paid the Vietnamese enterprise "
+        "(Law 69 Art. 23(2)(d)); the worker's allowed share is the ceiling less it.",
+    )
     contract_months: int = Field(ge=1, le=120, examples=[36])
     monthly_basic_wage: MoneyIn
     signed_on: dt.date

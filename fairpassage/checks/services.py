@@ -10,6 +10,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from fairpassage import law
+from fairpassage.checks import selectors
 from fairpassage.checks.models import EarningsPlan, FeeCheck
 from fairpassage.core import selectors as core_selectors
 from fairpassage.core.errors import Forbidden, InvalidInput
@@ -57,11 +58,10 @@ def fee_check_save(
     title: str = "",
     agency: Organisation | None = None,
 ) -> FeeCheck:
-    _require_save_role(
-        actor=actor,
-        organisation=organisation,
-        refusal=_("Only staff of this organisation can save its fee checks."),
-    )
+    if not selectors.fee_check_roles_in(user=actor, organisation=organisation):
+        raise Forbidden(
+            _("Only administrators and case workers of this organisation save its fee checks.")
+        )
     report = fee_check_run(data=data, language=language)
     check = FeeCheck.objects.create(
         organisation=organisation,

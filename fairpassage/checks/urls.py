@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fairpassage.checks import batch_views, views
+from fairpassage.checks import batch_views, law_views, views
 
 app_name = "checks"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("fee-checks/<int:pk>/", views.saved_detail, name="saved_detail"),
     path("fee-checks/batch/", batch_views.batch_new, name="batch_new"),
     path("fee-checks/batch/<int:pk>/", batch_views.batch_detail, name="batch_detail"),
+    path("fee-checks/batch/<int:pk>/restart/", batch_views.batch_restart, name="batch_restart"),
     path(
         "fee-checks/batch/<int:pk>/<slug:table>.csv",
         batch_views.batch_download,
@@ -22,4 +23,5 @@ urlpatterns = [
     path("earnings-plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("pathways/", views.pathways, name="pathways"),
     path("law/", views.law_page, name="law"),
+    path("law/status/", law_views.law_status_page, name="law_status"),
 ]

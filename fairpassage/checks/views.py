@@ -27,6 +27,7 @@ from fairpassage.checks.forms import (
     attach_engine_error,
     engine_input,
 )
+from fairpassage.checks.law_views import minimum_wage_rows
 from fairpassage.core import selectors as core_selectors
 from fairpassage.core.errors import InvalidInput
 from fairpassage.core.models import Organisation, User
@@ -71,12 +72,13 @@ def _rows_changed(post: QueryDict) -> QueryDict | None:
     return data
 
 
-def _save_organisations(request: HttpRequest) -> list[Organisation]:
-    """The organisations for which the signed-in user may save a check or a plan."""
+def _save_organisations(
+    request: HttpRequest, roles: frozenset[str] | set[str] = services.SAVE_ROLES
+) -> list[Organisation]:
+    """The organisations for which the signed-in user may save a plan (or, with
+    ``selectors.FEE_CHECK_ROLES``, a fee check)."""
     return [
-        m.organisation
-        for m in core_selectors.memberships_of(user=request.user)
-        if m.role in services.SAVE_ROLES
+        m.organisation for m in core_selectors.memberships_of(user=request.user) if m.role in roles
     ]
 
 
@@ -153,7 +155,7 @@ def _render(
         "report": report,
         "engagement_json": json.dumps(engagement, ensure_ascii=False) if engagement else "",
         "chart": _chart(report),
-        "organisations": _save_organisations(request),
+        "organisations": _save_organisations(request, selectors.FEE_CHECK_ROLES),
     }
     if request.headers.get("HX-Request") and report is None and status == 200:
         return render(request, "checks/_payments.html", context)
@@ -263,7 +265,16 @@ def fee_check_save(request: HttpRequest) -> HttpResponse:
 def saved_list(request: HttpRequest) -> HttpResponse:
     checks = selectors.fee_checks_visible(user=request.user)[:200]
     plans = selectors.earnings_plans_visible(user=request.user)[:200]
-    return render(request, "checks/saved_list.html", {"checks": checks, "plans": plans})
+    return render(
+        request,
+        "checks/saved_list.html",
+        {
+            "checks": checks,
+            "plans": plans,
+            "figures": selectors.fee_checks_aggregates(user=request.user),
+            "min_cell": selectors.MIN_CELL,
+        },
+    )
 
 
 @login_required
@@ -292,6 +303,8 @@ def law_page(request: HttpRequest) -> HttpResponse:
             "parameters": store.catalogue(),
             "rules_version": store.version,
             "lang": _language(),
+            "minimum_wages": minimum_wage_rows(timezone.localdate()),
+            "today": timezone.localdate(),
         },
     )
 

@@ -10,7 +10,18 @@ import sys
 from collections.abc import Sequence
 
 from fairpassage import __version__
-from fairpassage.cli import backup, cases, checks, core, knowledge, mfa, registry, surveys, tracker
+from fairpassage.cli import (
+    backup,
+    cases,
+    checks,
+    core,
+    knowledge,
+    law,
+    mfa,
+    registry,
+    surveys,
+    tracker,
+)
 from fairpassage.cli.base import EXIT_BAD_INPUT, LANGUAGES, CommandError, Handler, default_language
 from fairpassage.core.errors import ApplicationError
 
@@ -31,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     core.register(commands)
     backup.register(commands)
     checks.register(commands)
+    law.register(commands)
     registry.register(commands)
     cases.register(commands)
     surveys.register(commands)

@@ -1,6 +1,7 @@
 """`fairpassage check-fees` and `fairpassage earnings`: the law engine's JSON reports.
 
 Both are pure: they read a JSON file (or ``-`` for standard input) and need no database.
+`fairpassage batch-purge` keeps the folder of the web pages' batch audits (docs/batch.md).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from fairpassage import law
-from fairpassage.cli.base import CommandError, Subcommands
+from fairpassage.cli.base import CommandError, Subcommands, setup_django
 from fairpassage.law.messages import input_error_text
 
 Engine = Callable[[Any, str], dict[str, Any]]
@@ -50,6 +51,21 @@ def register(commands: Subcommands) -> None:
             _add_batch_options(sub)
             handler = _with_batch(handler)
         sub.set_defaults(handler=handler)
+    purge = commands.add_parser(
+        "batch-purge",
+        help="batch audits of the web pages: mark dead runs failed, delete tables older than "
+        "BATCH_AUDIT_RETENTION_DAYS, re-encrypt the others with the newest key",
+    )
+    purge.set_defaults(handler=cmd_batch_purge)
+
+
+def cmd_batch_purge(args: argparse.Namespace) -> int:
+    setup_django(args.lang)
+    from fairpassage.checks.batch_services import batch_audits_purge  # noqa: PLC0415
+
+    counts = batch_audits_purge()
+    print(json.dumps(counts, sort_keys=True))
+    return 0
 
 
 def _add_batch_options(sub: argparse.ArgumentParser) -> None:

@@ -37,6 +37,8 @@ def _render_params(finding: Finding, lang: str) -> dict[str, Any]:
             out["programme"] = programme_name(value, lang)
         elif isinstance(value, dt.date):
             out[key] = date_text(value, lang)
+        elif key in ("share", "limit_same", "limit_other"):
+            out[key] = money_text(int(value), lang)
         elif key == "over_vnd":
             over = int(value)
             if over > 0:
@@ -50,13 +52,35 @@ def _render_params(finding: Finding, lang: str) -> dict[str, Any]:
     return out
 
 
-def _finding_dict(finding: Finding, lang: str) -> dict[str, Any]:
+def _missing_text(finding: Finding, lang: str, store: ParameterStore) -> str:
+    """Which parameters the rule needed and the tool does not know (issue 14, item 1)."""
+    parts = []
+    for m in finding.extra.get("missing_parameters", []):
+        name = store.get(m["id"]).description[lang]
+        state = "unknown" if m["state"] == "unknown" else "not_in_force"
+        day = dt.date.fromisoformat(m["since"] or m["date"])
+        parts.append(
+            finding_text(
+                f"missing_parameter.{state}",
+                lang,
+                {"name": name, "date": date_text(day, lang)},
+                unverified=False,
+            )
+        )
+    if not parts:
+        return ""
+    return finding_text("missing_parameters", lang, {"params": "; ".join(parts)}, unverified=False)
+
+
+def _finding_dict(
+    finding: Finding, lang: str, store: ParameterStore | None = None
+) -> dict[str, Any]:
     message = finding_text(
         finding.message_key,
         lang,
         _render_params(finding, lang),
         unverified=any(b["verification"] != "verified" for b in finding.basis),
-    )
+    ) + _missing_text(finding, lang, store or default_store())
     if finding.inferred_payments and finding.status in ("violation", "needs_review", "advisory"):
         message += finding_text("inferred_suffix", lang, {}, unverified=False)
     data: dict[str, Any] = {
@@ -80,7 +104,7 @@ def _finding_dict(finding: Finding, lang: str) -> dict[str, Any]:
 def report(result: AuditResult, lang: str, store: ParameterStore) -> dict[str, Any]:
     ctx = result.context
     items = [i.as_dict() for i in result.items]
-    findings = [_finding_dict(f, lang) for f in result.findings]
+    findings = [_finding_dict(f, lang, store) for f in result.findings]
     counts = {s: sum(1 for f in result.findings if f.status == s) for s in STATUSES}
     overall = next((s for s in STATUSES if counts[s]), "not_applicable")
     return {

@@ -113,9 +113,14 @@ class Context:
     vn_dates: tuple[dt.date, ...]
     transitions_used: tuple[Resolved, ...]
     jp_date: dt.date
+    reads: list[Resolved] = field(default_factory=list)
 
     def value(self, param_id: str, on: dt.date) -> Resolved:
-        return self.store.value_on(param_id, on)
+        """The parameter on a date; every lookup a rule makes is recorded in ``reads``, and
+        :func:`settle_open` turns the rule's answer into ``needs_review`` when one is open."""
+        resolved = self.store.value_on(param_id, on)
+        self.reads.append(resolved)
+        return resolved
 
     def items_in(self, categories: Iterable[str]) -> list[Item]:
         wanted = set(categories)
@@ -185,6 +190,50 @@ def build_context(engagement: Engagement, store: ParameterStore | None = None) -
 
 
 Rule = Callable[[Context], list[Finding]]
+OPEN_KEY = "open_parameter.needs_review"
+
+
+def open_reads(reads: Iterable[Resolved]) -> list[Resolved]:
+    """The lookups whose value is not known (``unknown``, or no entry yet), one per parameter."""
+    seen: set[str] = set()
+    out: list[Resolved] = []
+    for r in reads:
+        if r.state != "known" and r.param_id not in seen:
+            seen.add(r.param_id)
+            out.append(r)
+    return out
+
+
+def settle_open(findings: list[Finding], reads: Iterable[Resolved]) -> list[Finding]:
+    """An unread period is not "no rule" (the general rule of issue 14, item 1).
+
+    If a rule read any parameter that is unknown or not encoded on the date it asked for, each
+    of its findings names those parameters (``missing_parameters``), and an answer other than
+    ``needs_review`` becomes ``needs_review``: the law that applied is not known to the tool, so
+    neither "compliant", "violation" nor "not applicable" can be said.
+    """
+    missing = open_reads(reads)
+    if not missing:
+        return findings
+    listed = [
+        {
+            "id": r.param_id,
+            "date": r.on.isoformat(),
+            "state": r.state,
+            "since": r.since.isoformat() if r.since else None,
+        }
+        for r in missing
+    ]
+    for f in findings:
+        f.extra["missing_parameters"] = listed
+        f.used.extend(r for r in missing if r not in f.used)
+        if f.status != "needs_review":
+            f.status = "needs_review"
+            f.message_key = OPEN_KEY
+            f.message_params = {**f.message_params, "date": missing[0].since or missing[0].on}
+            f.excess_vnd = 0
+            f.whole_payments_unlawful = False
+    return findings
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,7 @@ from fairpassage.law.batch_rules import (
     STATUS,
     UNCLASSIFIED,
     excess_column,
+    open_columns,
     overall_status,
     rule_columns,
     summary_columns,
@@ -204,6 +205,7 @@ def _vector_audit(fast: pl.DataFrame, store: ParameterStore, points: Any) -> pl.
     fast = _with_service_fee(fast, specs)
     fast = fast.with_columns(*[pl.col(f"{name}_v").alias(name) for name in CONDUCT_FIELDS])
     fast = _limits(fast, "sf_factor", pl.col("sf_known"), "sf_limit")
+    fast = _limits(fast, "sfd_factor", pl.col("sfd_known"), "sfd_limit")
     esd_known = pl.col("esd_kind").is_in(["capped", "unverified"])
     fast = _limits(fast, "esd_factor", esd_known, "esd_limit")
     jp_possible, ilo_possible = jp_side_candidates(store), ilo_candidates(store)
@@ -211,6 +213,7 @@ def _vector_audit(fast: pl.DataFrame, store: ParameterStore, points: Any) -> pl.
     return (
         fast.lazy()
         .with_columns(rule_columns(jp_possible, ilo_possible))
+        .with_columns(open_columns())
         .with_columns(summary_columns())
         .with_columns(excess_column(possible), *totals_columns())
         .with_columns(overall_status())

@@ -12,6 +12,7 @@ from fairpassage.law import batch_parse as bp
 from fairpassage.law.batch_io import (
     CONDUCT_FIELDS,
     FX_PREFIX,
+    SINGLE_ONLY_COLUMNS,
     WAGE_AMOUNT,
     WAGE_CURRENCY,
     fx_columns,
@@ -76,6 +77,11 @@ def parse_engagements(eng: pl.DataFrame, points: tuple[Any, ...]) -> pl.DataFram
         & signed_ok
         & (departs_blank | (departs_ok & (departs >= signed)).fill_null(False))
     )
+    # The single check decides what an unanswered "same organisations" means for stage 3, and
+    # reads the inputs added by issue 14 (sender, extension, what the Japanese side paid).
+    ok = ok & ~((stage == "titp3") & same.is_null()).fill_null(False)
+    for name in SINGLE_ONLY_COLUMNS:
+        ok = ok & pl.col(name).is_null()
     for name in CONDUCT_FIELDS:
         value, flag_ok = bp.flag(name, s[name])
         columns[f"{name}_v"] = value

@@ -26,6 +26,9 @@ BOOL_FIELDS = ("same_sending_and_supervising",)
 CONDUCT_FIELDS = ("passport_held", "penalty_contract", "forced_savings")
 WAGE_AMOUNT = "monthly_basic_wage_amount"
 WAGE_CURRENCY = "monthly_basic_wage_currency"
+JP_PAID = "japanese_side_paid_service_fee"
+# Inputs added by issue 14: rows that give any of them go through the single check itself.
+SINGLE_ONLY_COLUMNS = ("sender", "extension_months", f"{JP_PAID}_amount", f"{JP_PAID}_currency")
 ENGAGEMENT_COLUMNS = (
     ENGAGEMENT_ID,
     AGENCY_ID,
@@ -37,6 +40,7 @@ ENGAGEMENT_COLUMNS = (
     "signed_on",
     "departs_on",
     *CONDUCT_FIELDS,
+    *SINGLE_ONLY_COLUMNS,
 )
 PAYMENT_FIELDS = ("label", "category", "amount", "currency", "paid_on", "payee")
 PAYMENT_COLUMNS = (ENGAGEMENT_ID, *PAYMENT_FIELDS)
@@ -120,6 +124,16 @@ def row_to_input(row: Mapping[str, Any], payments: Sequence[Mapping[str, Any]]) 
     for key in (*TEXT_FIELDS, "contract_months", "signed_on", "departs_on"):
         if row.get(key) is not None:
             data[key] = _scalar(row[key])
+    for key in ("sender", "extension_months"):
+        if row.get(key) is not None:
+            data[key] = _scalar(row[key])
+    paid = {
+        name: _scalar(row[f"{JP_PAID}_{name}"])
+        for name in ("amount", "currency")
+        if row.get(f"{JP_PAID}_{name}") is not None
+    }
+    if paid:
+        data[JP_PAID] = paid
     for key in BOOL_FIELDS:
         if row.get(key) is not None:
             data[key] = as_bool(row[key])
@@ -174,6 +188,10 @@ def frames_from_inputs(
             row[key] = data.get(key)
         wage = data.get("monthly_basic_wage") or {}
         row[WAGE_AMOUNT], row[WAGE_CURRENCY] = wage.get("amount"), wage.get("currency")
+        row["sender"], row["extension_months"] = data.get("sender"), data.get("extension_months")
+        paid = data.get(JP_PAID) or {}
+        row[f"{JP_PAID}_amount"] = paid.get("amount")
+        row[f"{JP_PAID}_currency"] = paid.get("currency")
         for key in CONDUCT_FIELDS:
             row[key] = (data.get("conduct") or {}).get(key)
         for code, rate in (data.get("fx") or {}).items():

@@ -22,7 +22,7 @@ from fairpassage.law.engagement import Engagement, Money
 from fairpassage.law.params import ParameterStore, Resolved
 from fairpassage.law.rules_jp import ESD_EXCLUDED
 from fairpassage.law.rules_payee import PROHIBITIONS as JAPANESE_FEE_PROHIBITIONS
-from fairpassage.law.rules_vn import _months_cap, jp_fee_param, jp_side_review
+from fairpassage.law.rules_vn import SSW_DISPATCH, _months_cap, jp_fee_param, jp_side_review
 from fairpassage.law.rules_vn import jp_side_candidates as _jp_candidates
 from fairpassage.law.taxonomy import CATEGORIES, ILO_CLASS
 
@@ -149,26 +149,48 @@ def _cap_spec(ctx: Context, day: dt.date) -> CapSpec:
         return None
     general = (Decimal(str(rate.value)), Decimal(str(maxm.value)), int(longm.value))
     jp = ctx.value(jp_fee_param(ctx), day)
-    if jp.state == "not_in_force" or (jp.known and jp.value is None):
-        return (*general, "general", None, None)
-    if jp.state == "unknown":
+    if not jp.known:
         return (*general, "open", None, None)
+    if jp.value is None:
+        return (*general, "general", None, None)
     jp_rate = Decimal(str(jp.value["months_per_12_months"]))
     jp_max = Decimal(str(jp.value["max_months"]))
     return (*general, "japan", jp_rate, jp_max)
 
 
+# SSW: the least dispatch fee the Japanese party pays, in months (None: not SSW; False: open).
+Dispatch = Decimal | bool | None
+SfSpec = tuple[tuple[CapSpec, ...], Dispatch]
+
+
+def _dispatch(ctx: Context) -> Dispatch:
+    """Mirror of ``rules_vn._dispatch_months`` for an engagement with none of the new inputs."""
+    if ctx.engagement.programme != "ssw":
+        return None
+    values = [ctx.value(SSW_DISPATCH, d) for d in ctx.vn_dates]
+    if any(not r.known for r in values):
+        return False
+    known = [Decimal(str(r.value)) for r in values if r.value is not None]
+    return max(known) if known else None
+
+
+def _open_key(values: list[Resolved]) -> str | None:
+    """The needs-review message key of the first lookup that is not known, if any."""
+    return next((_needs_review_key(r) for r in values if not r.known), None)
+
+
 @dataclass(frozen=True)
 class Group:
-    service_fee: tuple[CapSpec, ...]
+    service_fee: SfSpec
     capped: tuple[Capped, ...]
     jp_forbidden: int  # category mask the Japanese side must pay (violation when the worker paid)
-    jp_unknown: bool  # a Vietnamese date falls where the Japan annex is not known
+    jp_open_key: str | None  # a Vietnamese date where the Japan annex is not known: its key
     jp_review: int  # category mask that may hold an item on the list (needs review)
     prohibitions: tuple[Prohibition, ...]
     ilo_employer_pays: bool
     ilo_illegitimate: int  # category mask
     esd: Esd
+    ilo_open: tuple[bool, bool]  # the ILO parameters are not known on the contract date
     japanese_fees: Prohibition  # the Japanese rule on fees of Japanese organisations
 
 
@@ -199,10 +221,10 @@ def group_constants(
     ilo_pays = ctx.value("ilo.employer_pays", engagement.signed_on)
     ilo_bad = ctx.value("ilo.illegitimate_costs.categories", engagement.signed_on)
     return Group(
-        service_fee=tuple(_cap_spec(ctx, d) for d in ctx.vn_dates),
+        service_fee=(tuple(_cap_spec(ctx, d) for d in ctx.vn_dates), _dispatch(ctx)),
         capped=tuple(_capped(ctx, pid) for _rule, _cat, pid, _whole in CAPPED_RULES),
         jp_forbidden=mask(forbidden),
-        jp_unknown=any(r.state == "unknown" for r in jp_values),
+        jp_open_key=_open_key(jp_values),
         jp_review=mask(jp_side_review(forbidden)),
         prohibitions=tuple(
             _prohibition(ctx, table.get(programme)) for table in PROHIBITION_PARAMS.values()
@@ -210,6 +232,7 @@ def group_constants(
         ilo_employer_pays=bool(ilo_pays.known and ilo_pays.value),
         ilo_illegitimate=mask(ilo_bad.value) if ilo_bad.known and ilo_bad.value else 0,
         esd=_esd(ctx),
+        ilo_open=(not ilo_pays.known, not ilo_bad.known),
         japanese_fees=_prohibition(
             ctx,
             JAPANESE_FEE_PROHIBITIONS[programme][2]
@@ -243,6 +266,8 @@ class FeeCap:
     lowest_exact: bool  # that ceiling is the ceiling itself, not only an upper bound
     all_exact: bool  # every date's ceiling is known exactly
     review_key: str  # message key when not all are exact
+    share_known: bool = False  # SSW: the worker's share once the dispatch fee is counted
+    share_factor: Decimal = Decimal(0)
 
 
 @lru_cache(maxsize=4096)
@@ -259,19 +284,23 @@ def _factor(spec: CapSpec, months: int) -> tuple[Decimal, bool] | None:
     return min(general, _months_cap(jp_rate, jp_max, longm, months)), True
 
 
-def fee_cap(specs: tuple[CapSpec, ...], months: int) -> FeeCap:
+def fee_cap(spec: SfSpec, months: int) -> FeeCap:
     """Mirror of the service-fee rule's choice among its dates, in months of wage.
 
     ``wage * a <= wage * b`` exactly when ``a <= b`` (the wage is positive), so the lowest ceiling
     is the one with the lowest factor, the first one on a tie, as in the single check.
     """
+    specs, dispatch = spec
     caps = [_factor(s, months) for s in specs]
     known = [c for c in caps if c is not None]
     if not known:
         return FeeCap(False, Decimal(0), False, False, "not_encoded.needs_review")
     lowest = min(known, key=lambda c: c[0])
-    all_exact = len(known) == len(caps) and all(c[1] for c in known)
+    all_exact = len(known) == len(caps) and all(c[1] for c in known) and dispatch is not False
     key = (
         "not_encoded.needs_review" if len(known) < len(caps) else "VN-SERVICE-FEE-CAP.needs_review"
     )
+    if isinstance(dispatch, Decimal):
+        share = max(Decimal(0), lowest[0] - dispatch)
+        return FeeCap(True, lowest[0], lowest[1], all_exact, key, True, share)
     return FeeCap(True, lowest[0], lowest[1], all_exact, key)

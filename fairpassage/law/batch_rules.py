@@ -149,19 +149,33 @@ def rule_columns(jp_possible: int, ilo_possible: int) -> list[pl.Expr]:
             (N(sf) == 0, {"status": "not_applicable", "key": "none_listed.not_applicable"}),
             (~pl.col("sf_known"), {"status": "needs_review", "key": "not_encoded.needs_review"}),
             (
-                paid > limit,
+                ~pl.col("sf_all_exact") & (paid > limit),
                 {
-                    "status": "violation",
-                    "key": pl.when(pl.col("sf_lowest_exact"))
-                    .then(pl.lit(f"{SF}.violation", MESSAGE))
-                    .otherwise(pl.lit(f"{SF}.violation_at_least", MESSAGE)),
-                    "excess": paid - limit,
+                    "status": "needs_review",
+                    "key": f"{SF}.needs_review_over_general",
                     "limit": limit,
                 },
             ),
             (
                 ~pl.col("sf_all_exact"),
                 {"status": "needs_review", "key": pl.col("sf_review_key"), "limit": limit},
+            ),
+            (
+                paid > limit,
+                {
+                    "status": "violation",
+                    "key": f"{SF}.violation",
+                    "excess": paid - limit,
+                    "limit": limit,
+                },
+            ),
+            (
+                pl.col("sfd_known") & (paid > pl.col("sfd_limit")),
+                {
+                    "status": "needs_review",
+                    "key": f"{SF}.needs_review_ssw_dispatch",
+                    "limit": limit,
+                },
             ),
             (None, {"status": "compliant", "key": f"{SF}.compliant", "limit": limit}),
         ],
@@ -176,6 +190,10 @@ def rule_columns(jp_possible: int, ilo_possible: int) -> list[pl.Expr]:
             [
                 (N(c) == 0, {"status": "not_applicable", "key": "none_listed.not_applicable"}),
                 (
+                    opened.is_not_null(),
+                    {"status": "needs_review", "key": opened, "limit": lim, "paid": P(c)},
+                ),
+                (
                     lim.is_not_null() & (P(c) > lim),
                     {
                         "status": "violation",
@@ -184,10 +202,6 @@ def rule_columns(jp_possible: int, ilo_possible: int) -> list[pl.Expr]:
                         "excess": P(c) - lim,
                         "paid": P(c),
                     },
-                ),
-                (
-                    opened.is_not_null(),
-                    {"status": "needs_review", "key": opened, "limit": lim, "paid": P(c)},
                 ),
                 (None, {"status": "compliant", "key": compliant, "limit": lim, "paid": P(c)}),
             ],
@@ -198,6 +212,14 @@ def rule_columns(jp_possible: int, ilo_possible: int) -> list[pl.Expr]:
         5,
         [
             (
+                pl.col("jp_open_key").is_not_null() & (static_sum("N", jp_possible) > 0),
+                {
+                    "status": "needs_review",
+                    "key": pl.col("jp_open_key"),
+                    "paid": static_sum("P", jp_possible),
+                },
+            ),
+            (
                 bad_p > 0,  # a payment of 0 is never a violation
                 {
                     "status": "violation",
@@ -205,14 +227,6 @@ def rule_columns(jp_possible: int, ilo_possible: int) -> list[pl.Expr]:
                     "limit": 0,
                     "excess": bad_p,
                     "paid": bad_p,
-                },
-            ),
-            (
-                pl.col("jp_unknown") & (static_sum("N", jp_possible) > 0),
-                {
-                    "status": "needs_review",
-                    "key": "unknown.needs_review",
-                    "paid": static_sum("P", jp_possible),
                 },
             ),
             (
@@ -410,6 +424,33 @@ def rule_columns(jp_possible: int, ilo_possible: int) -> list[pl.Expr]:
         ],
         open_p,
     )
+    return exprs
+
+
+OPEN_RULES = {10: "ilo_pays_open", 11: "ilo_bad_open"}
+
+
+def open_columns() -> list[pl.Expr]:
+    """``audit.settle_open`` for the rules that always read their parameters: where one is not
+    known on the date, the answer is ``needs_review`` (the other rules answer it themselves)."""
+    exprs: list[pl.Expr] = []
+    for i, flag in OPEN_RULES.items():
+        demote = pl.col(flag) & (pl.col(f"{i}_status") != "needs_review")
+        exprs += [
+            pl.when(demote)
+            .then(pl.lit("needs_review", STATUS))
+            .otherwise(pl.col(f"{i}_status"))
+            .alias(f"{i}_status"),
+            pl.when(demote)
+            .then(pl.lit("open_parameter.needs_review", MESSAGE))
+            .otherwise(pl.col(f"{i}_key"))
+            .alias(f"{i}_key"),
+            pl.when(demote)
+            .then(0)
+            .otherwise(pl.col(f"{i}_excess"))
+            .cast(pl.Int64)
+            .alias(f"{i}_excess"),
+        ]
     return exprs
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import polars as pl
 
-from fairpassage.law.batch_plan import CapSpec, fee_cap, group_constants
+from fairpassage.law.batch_plan import SfSpec, fee_cap, group_constants
 from fairpassage.law.batch_rules import MESSAGE
 from fairpassage.law.params import ParameterStore
 
@@ -17,9 +17,9 @@ PLACEHOLDER_KEY = "not_encoded.needs_review"
 
 def group_table(
     keys: pl.DataFrame, store: ParameterStore, points: tuple[dt.date, ...]
-) -> tuple[pl.DataFrame, list[tuple[CapSpec, ...]]]:
+) -> tuple[pl.DataFrame, list[SfSpec]]:
     """One row of constants per distinct group; also the distinct service-fee date readings."""
-    specs: dict[tuple[CapSpec, ...], int] = {}
+    specs: dict[SfSpec, int] = {}
     rows: list[dict[str, Any]] = []
     for sw, dw, programme, stage, prior, same in keys.select(GROUP_KEYS).iter_rows():
         g = group_constants(store, points, (sw, dw, programme, stage, prior, same))
@@ -31,8 +31,9 @@ def group_table(
             row[f"cap{k}_limit"] = capped.limit
             row[f"cap{k}_open"] = capped.open_key
         row["jp_forbidden"] = g.jp_forbidden
-        row["jp_unknown"] = g.jp_unknown
+        row["jp_open_key"] = g.jp_open_key
         row["jp_review"] = g.jp_review
+        row["ilo_pays_open"], row["ilo_bad_open"] = g.ilo_open
         for j, p in enumerate(g.prohibitions):
             row[f"pr{j}_applies"] = p.applies
             row[f"pr{j}_banned"] = p.banned
@@ -47,7 +48,8 @@ def group_table(
         row["esd_factor_f"] = float(g.esd.months) if g.esd.months is not None else None
         rows.append(row)
     schema: dict[str, Any] = {k: keys.schema[k] for k in GROUP_KEYS}
-    schema.update({"sf_spec": pl.Int64, "jp_forbidden": pl.Int64, "jp_unknown": pl.Boolean})
+    schema.update({"sf_spec": pl.Int64, "jp_forbidden": pl.Int64, "jp_open_key": MESSAGE})
+    schema.update({"ilo_pays_open": pl.Boolean, "ilo_bad_open": pl.Boolean})
     schema["jp_review"] = pl.Int64
     for k in range(4):
         schema[f"cap{k}_limit"] = pl.Int64
@@ -72,7 +74,7 @@ def group_table(
     return table, list(specs)
 
 
-def service_fee_table(keys: pl.DataFrame, specs: list[tuple[CapSpec, ...]]) -> pl.DataFrame:
+def service_fee_table(keys: pl.DataFrame, specs: list[SfSpec]) -> pl.DataFrame:
     """The service-fee cap per distinct (date readings, contract length)."""
     rows = []
     for spec, months in keys.select("sf_spec", "months_v").iter_rows():
@@ -87,6 +89,9 @@ def service_fee_table(keys: pl.DataFrame, specs: list[tuple[CapSpec, ...]]) -> p
                 cap.lowest_exact,
                 cap.all_exact,
                 cap.review_key,
+                cap.share_known,
+                str(cap.share_factor),
+                float(cap.share_factor),
             )
         )
     schema: dict[str, Any] = {
@@ -98,5 +103,8 @@ def service_fee_table(keys: pl.DataFrame, specs: list[tuple[CapSpec, ...]]) -> p
         "sf_lowest_exact": pl.Boolean,
         "sf_all_exact": pl.Boolean,
         "sf_review_key": MESSAGE,
+        "sfd_known": pl.Boolean,
+        "sfd_factor": pl.String,
+        "sfd_factor_f": pl.Float64,
     }
     return pl.DataFrame(rows, schema=schema, orient="row")

@@ -330,6 +330,19 @@ def plan_earnings(
         housing_finding(inp, store, lang),
         agreement_finding(inp, store, lang),
     ]
+    missing = sorted({fb.param_id for fb in book.fallbacks.values() if fb.used_since is None})
+    if missing:
+        findings.append(
+            _status_finding(
+                "JP-PAY-RATES",
+                "needs_review",
+                "needs_review",
+                [],
+                inp.on,
+                params=", ".join(missing),
+                date=date_text(inp.on, lang),
+            )
+        )
     rendered = [_finding_dict(f, lang) for f in findings]
     counts = {s: sum(1 for f in findings if f.status == s) for s in STATUSES}
     debt = debt_schedule(inp, months, lang)

@@ -1,9 +1,10 @@
-"""Regional minimum wages (地域別最低賃金) read from the one shipped table.
+"""Regional minimum wages (地域別最低賃金) read from the shipped tables.
 
-The numbers live only in ``data/jp-prefectures-min-wage/minimum_wage_fy2023_2025_derived.csv``
-(prefecture names and JIS codes in ``prefectures_derived.csv``); nothing is copied into code or
-YAML. The table is read by *effective date*, not fiscal year: several FY2025 rates start in 2026
-(Akita on 2026-03-31).
+The numbers live only in the shipped tables ``data/jp-prefectures-min-wage/minimum_wage_*.csv``
+(FY2023-FY2025 derived, FY2026 secondary; prefecture names and JIS codes in
+``prefectures_derived.csv``); nothing is copied into code or YAML. A FY2026 row whose effective
+date is only ``planned`` (not confirmed) says so in its note. The table is read by *effective
+date*, not fiscal year: several FY2025 rates start in 2026 (Akita on 2026-03-31).
 
 Which rate applies on a date ``D`` in prefecture ``P``:
 
@@ -33,7 +34,8 @@ from typing import Literal
 from fairpassage.law.params import Reference, Resolved
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "jp-prefectures-min-wage"
-TABLE_FILE = "minimum_wage_fy2023_2025_derived.csv"
+TABLE_FILES = ("minimum_wage_fy2023_2025_derived.csv", "minimum_wage_fy2026_secondary.csv")
+TABLE_FILE = TABLE_FILES[0]
 PREFECTURES_FILE = "prefectures_derived.csv"
 ENV_OVERRIDE = "FAIRPASSAGE_MIN_WAGE_DIR"
 MHLW_URL = "https://www.mhlw.go.jp/stf/newpage_63030.html"
@@ -60,6 +62,8 @@ class MinWageRow:
     effective: dt.date
     gazette: dt.date | None
     note: str
+    date_status: str = "announced"  # announced | planned (the effective date is not confirmed)
+    verification: str = "secondary"
 
 
 @dataclass(frozen=True)
@@ -98,7 +102,7 @@ class MinWageLookup:
             value=row.hourly_jpy if row else None,
             since=row.effective if row else None,
             reference=reference,
-            verification="secondary",
+            verification=row.verification if row else "secondary",
             note=row.note if row and row.note else None,
         )
 
@@ -124,7 +128,7 @@ class MinimumWageTable:
         self._names: dict[str, str] = {}
         self.rows: dict[str, tuple[MinWageRow, ...]] = {}
         self._load_prefectures(self.directory / PREFECTURES_FILE)
-        self._load_rates(self.directory / TABLE_FILE)
+        self._load_rates([self.directory / name for name in TABLE_FILES])
 
     def _load_prefectures(self, path: Path) -> None:
         if not path.is_file():
@@ -144,46 +148,65 @@ class MinimumWageTable:
         if len(self.prefectures) != 47:
             raise MinimumWageTableError(f"{path.name}: expected 47 prefectures")
 
-    def _load_rates(self, path: Path) -> None:
-        if not path.is_file():
-            raise MinimumWageTableError(f"{path}: minimum wage table not found")
+    def _load_rates(self, paths: list[Path]) -> None:
         by_code: dict[str, list[MinWageRow]] = {}
-        with path.open(encoding="utf-8", newline="") as handle:
-            for n, rec in enumerate(csv.DictReader(handle), start=2):
-                where = f"{path.name}:{n}"
-                code = (rec.get("jis_code") or "").strip().zfill(2)
-                if code not in self.prefectures:
-                    raise MinimumWageTableError(f"{where}: unknown jis_code {code!r}")
-                try:
-                    hourly = int(rec["hourly_min_wage_jpy"])
-                    fiscal_year = int(rec["fiscal_year"])
-                except (TypeError, ValueError):
-                    raise MinimumWageTableError(f"{where}: bad number") from None
-                if hourly <= 0:
-                    raise MinimumWageTableError(f"{where}: wage must be positive")
-                gazette_text = (rec.get("gazette_publication_date") or "").strip()
-                row = MinWageRow(
-                    code=code,
-                    fiscal_year=fiscal_year,
-                    hourly_jpy=hourly,
-                    effective=_date(rec["effective_date"].strip(), where),
-                    gazette=_date(gazette_text, where) if gazette_text else None,
-                    note=(rec.get("note") or "").strip(),
-                )
-                by_code.setdefault(code, []).append(row)
+        for path in paths:
+            if not path.is_file():
+                raise MinimumWageTableError(f"{path}: minimum wage table not found")
+            with path.open(encoding="utf-8", newline="") as handle:
+                for n, rec in enumerate(csv.DictReader(handle), start=2):
+                    row = self._row(rec, f"{path.name}:{n}")
+                    by_code.setdefault(row.code, []).append(row)
         for code, rows in by_code.items():
             rows.sort(key=lambda r: r.effective)
             dates = [r.effective for r in rows]
             if len(set(dates)) != len(dates):
-                raise MinimumWageTableError(f"{path.name}: two rates on one date for {code}")
+                raise MinimumWageTableError(f"{paths[0].name}: two rates on one date for {code}")
             self.rows[code] = tuple(rows)
         missing = sorted(set(self.prefectures) - set(self.rows))
         if missing:
-            raise MinimumWageTableError(f"{path.name}: no rates for {missing}")
+            raise MinimumWageTableError(f"{paths[0].name}: no rates for {missing}")
+
+    def _row(self, rec: dict[str, str], where: str) -> MinWageRow:
+        code = (rec.get("jis_code") or "").strip().zfill(2)
+        if code not in self.prefectures:
+            raise MinimumWageTableError(f"{where}: unknown jis_code {code!r}")
+        try:
+            hourly = int(rec["hourly_min_wage_jpy"])
+            fiscal_year = int(rec["fiscal_year"])
+        except (TypeError, ValueError):
+            raise MinimumWageTableError(f"{where}: bad number") from None
+        if hourly <= 0:
+            raise MinimumWageTableError(f"{where}: wage must be positive")
+        gazette_text = (rec.get("gazette_publication_date") or "").strip()
+        status = (rec.get("effective_date_status") or "announced").strip()
+        if status not in ("announced", "planned"):
+            raise MinimumWageTableError(f"{where}: effective_date_status {status!r}")
+        verification = (rec.get("verification") or "secondary").strip()
+        if verification not in ("verified", "secondary", "unverified"):
+            raise MinimumWageTableError(f"{where}: verification {verification!r}")
+        note = (rec.get("note") or "").strip()
+        if status == "planned":
+            planned = "effective date planned, not confirmed"
+            note = f"{note}; {planned}" if note else planned
+        return MinWageRow(
+            code=code,
+            fiscal_year=fiscal_year,
+            hourly_jpy=hourly,
+            effective=_date(rec["effective_date"].strip(), where),
+            gazette=_date(gazette_text, where) if gazette_text else None,
+            note=note,
+            date_status=status,
+            verification=verification,
+        )
 
     @property
     def source(self) -> str:
-        return f"data/jp-prefectures-min-wage/{TABLE_FILE}"
+        return " + ".join(f"data/jp-prefectures-min-wage/{name}" for name in TABLE_FILES)
+
+    def latest(self) -> list[tuple[Prefecture, MinWageRow]]:
+        """Each prefecture's newest row (for the public law page and the law status)."""
+        return [(self.prefectures[code], self.rows[code][-1]) for code in sorted(self.rows)]
 
     def prefecture(self, text: str) -> Prefecture | None:
         """A prefecture by JIS code (``13`` or ``"13"``), romaji or Japanese name."""

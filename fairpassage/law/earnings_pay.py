@@ -90,9 +90,9 @@ class RateBook:
         self.used.setdefault(param_id, resolved)
         if resolved.known:
             return resolved.value
+        # an unknown period uses the last known value (and says so); before the first entry
+        # nothing is borrowed from a later year: the line is left out and the plan says so
         earlier = [e for e in param.entries if e.since <= on and not e.unknown]
-        if not earlier:  # before the first entry: use the first known value
-            earlier = [e for e in param.entries if not e.unknown][:1]
         entry = earlier[-1] if earlier else None
         key = (param_id, resolved.since)
         if key not in self.fallbacks:

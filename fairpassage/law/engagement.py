@@ -45,6 +45,7 @@ JAPANESE_PAYEES = (
     "jp_placement_agency",
     "jp_support_organisation",
 )
+SENDERS = ("service_enterprise", "public_unit")
 CONDUCT_FIELDS = ("passport_held", "penalty_contract", "forced_savings")
 MAX_AMOUNT = Decimal(10) ** 13
 MAX_RATE = Decimal(10) ** 6
@@ -109,7 +110,7 @@ class Engagement:
     programme: str
     stage: str
     prior: str
-    same_sending_and_supervising: bool
+    same_sending_and_supervising: bool | None
     contract_months: int
     monthly_basic_wage: Money
     signed_on: dt.date
@@ -117,6 +118,9 @@ class Engagement:
     payments: tuple[Payment, ...]
     conduct: Conduct = field(default_factory=Conduct)
     fx: Mapping[str, Decimal] = field(default_factory=dict)
+    sender: str = "service_enterprise"
+    extension_months: int | None = None
+    japanese_side_paid_service_fee: Money | None = None
 
 
 def _object(value: Any, path: str) -> Mapping[str, Any]:
@@ -273,7 +277,7 @@ def parse_engagement(data: Any) -> Engagement:
     prior_raw = obj.get("prior")
     prior = "none" if prior_raw in (None, "") else _choice(prior_raw, "prior", PRIORS)
     same_raw = obj.get("same_sending_and_supervising")
-    same = False if same_raw is None else _bool(same_raw, "same_sending_and_supervising")
+    same = None if same_raw is None else _bool(same_raw, "same_sending_and_supervising")
     months = _contract_months(
         _required(obj, "contract_months", "contract_months"), "contract_months"
     )
@@ -296,6 +300,17 @@ def parse_engagement(data: Any) -> Engagement:
     payments = tuple(_payment(p, i) for i, p in enumerate(raw_payments))
     conduct = _conduct(obj.get("conduct"))
     fx = _fx(obj.get("fx"))
+    sender = "service_enterprise"
+    if obj.get("sender") not in (None, ""):
+        sender = _choice(obj["sender"], "sender", SENDERS)
+    extension = None
+    if obj.get("extension_months") is not None:
+        extension = _contract_months(obj["extension_months"], "extension_months")
+    jp_paid = None
+    if obj.get("japanese_side_paid_service_fee") is not None:
+        jp_paid = _money(obj["japanese_side_paid_service_fee"], "japanese_side_paid_service_fee")
+        if jp_paid.currency != "VND" and jp_paid.currency not in fx:
+            raise InputError(f"fx.{jp_paid.currency}", "fx_missing", currency=jp_paid.currency)
     if wage.currency != "VND" and wage.currency not in fx:
         raise InputError(f"fx.{wage.currency}", "fx_missing", currency=wage.currency)
     for p in payments:
@@ -315,4 +330,7 @@ def parse_engagement(data: Any) -> Engagement:
         payments=payments,
         conduct=conduct,
         fx=fx,
+        sender=sender,
+        extension_months=extension,
+        japanese_side_paid_service_fee=jp_paid,
     )

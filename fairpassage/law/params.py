@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -62,16 +63,16 @@ class Parameter:
     entries: tuple[Entry, ...]
     path: str
 
+    @cached_property
+    def _starts(self) -> tuple[dt.date, ...]:
+        return tuple(e.since for e in self.entries)
+
     def value_on(self, on: dt.date) -> Resolved:
         """The entry in force on ``on`` (entries are sorted by date)."""
-        current: Entry | None = None
-        for entry in self.entries:
-            if entry.since <= on:
-                current = entry
-            else:
-                break
-        if current is None:
+        position = bisect_right(self._starts, on)
+        if position == 0:
             return Resolved(self.id, on, "not_in_force", None, None, None, None, None)
+        current = self.entries[position - 1]
         state: State = "unknown" if current.unknown else "known"
         return Resolved(
             self.id,

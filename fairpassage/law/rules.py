@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from fairpassage.law.audit import AuditResult, Finding, Rule, build_context
+from fairpassage.law.audit import (
+    AuditResult,
+    Context,
+    Finding,
+    Rule,
+    build_context,
+    settle_open,
+)
 from fairpassage.law.engagement import Engagement
 from fairpassage.law.params import ParameterStore
 from fairpassage.law.rules_jp import (
@@ -47,6 +54,12 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+def apply_rule(rule: Rule, ctx: Context) -> list[Finding]:
+    """One rule on a context, with its lookups recorded and open parameters settled."""
+    ctx.reads.clear()
+    return settle_open(rule(ctx), ctx.reads)
+
+
 def run_audit(
     engagement: Engagement,
     store: ParameterStore | None = None,
@@ -56,7 +69,7 @@ def run_audit(
     findings: list[Finding] = []
     inferred = {i.index for i in ctx.items if i.category_source == "inferred"}
     for rule in rules if rules is not None else RULES:
-        for finding in rule(ctx):
+        for finding in apply_rule(rule, ctx):
             # a category read from the person's words, not chosen, is never a verified finding
             if finding.status != "not_applicable":
                 finding.inferred_payments = tuple(i for i in finding.payments if i in inferred)

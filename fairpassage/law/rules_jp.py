@@ -32,15 +32,12 @@ def _jp_prohibition(
     triggered = paid > 0 or flag is True  # a payment of 0 is never a violation
     if param_id is None:
         return [Finding(status="not_applicable", message_key="generic.not_applicable", **base)]
-    r = ctx.value(param_id, ctx.jp_date)
-    used = [r]
-    if not triggered:
+    if not triggered:  # nothing to judge: the ban is not looked up
         if flag is False:
             return [
                 Finding(
                     status="compliant",
                     message_key=f"{key}.compliant",
-                    used=used,
                     message_params=prog,
                     **base,
                 )
@@ -49,10 +46,11 @@ def _jp_prohibition(
             Finding(
                 status="not_applicable",
                 message_key="conduct_not_asked.not_applicable",
-                used=used,
                 **base,
             )
         ]
+    r = ctx.value(param_id, ctx.jp_date)
+    used = [r]
     if r.known and r.value is True:
         return [
             Finding(

@@ -61,7 +61,7 @@ class AgencyOut(Schema):
     licences: list[LicenceOut]
     sanctions: list[SanctionOut]
     reports: dict[str, float | int | bool]
-    fee_checks: dict[str, int | bool]
+    fee_checks: dict[str, int | bool | None]
 
 
 class ReviewIn(Schema):

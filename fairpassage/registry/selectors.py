@@ -7,12 +7,14 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from fairpassage.checks.models import FeeCheck
+from fairpassage.core import selectors as core_selectors
 from fairpassage.core.errors import InvalidInput
-from fairpassage.core.models import Organisation
+from fairpassage.core.models import Organisation, OrganisationKind, Role, User
 from fairpassage.registry.models import (
     AgencyReview,
     HelpEntry,
@@ -239,19 +241,23 @@ def reviews_summary(organisation: Organisation) -> dict[str, Any]:
 
 
 def fee_checks_summary(organisation: Organisation) -> dict[str, Any]:
-    """Saved fee checks that named this agency, counted; suppressed under MIN_CELL."""
+    """Saved fee checks that named this agency (staff resolved the name to the registry record),
+    counted across organisations. Under MIN_CELL checks not even their number is given (a "1"
+    would tell the agency that a worker of theirs went to a support organisation); the
+    violations, and the excess behind them, only when they too are at least MIN_CELL."""
     row = FeeCheck.objects.filter(agency=organisation).aggregate(
         n=Count("id"),
         violations=Count("id", filter=Q(status="violation")),
-        excess_vnd=Sum("excess_vnd"),
+        excess_vnd=Sum("excess_vnd", filter=Q(status="violation")),
     )
     if row["n"] < MIN_CELL:
-        return {"n": row["n"], "suppressed": True}
+        return {"n": None, "suppressed": True}
+    shown = row["violations"] >= MIN_CELL
     return {
         "n": row["n"],
         "suppressed": False,
-        "violations": row["violations"],
-        "excess_vnd": row["excess_vnd"] or 0,
+        "violations": row["violations"] if shown else None,
+        "excess_vnd": (row["excess_vnd"] or 0) if shown else None,
     }
 
 
@@ -291,8 +297,56 @@ def agency_record(*, organisation: Organisation, on: dt.date) -> dict[str, Any]:
     }
 
 
-def reviews_pending() -> QuerySet[AgencyReview]:
-    return AgencyReview.objects.filter(status=ReviewStatus.PENDING).select_related("organisation")
+# Moderation ------------------------------------------------------------------------------------
+
+#: Kinds of organisation whose reviewers moderate worker reports: support organisations (NGOs,
+#: unions, legal aid), public bodies and international organisations. Never an agency, an
+#: employer, a supervising or a registered support organisation: they are the ones reported on.
+MODERATING_KINDS = frozenset(
+    {
+        OrganisationKind.SUPPORT_ORGANISATION.value,
+        OrganisationKind.GOVERNMENT_BODY.value,
+        OrganisationKind.INTERNATIONAL_ORGANISATION.value,
+    }
+)
+
+
+def moderating_organisations(*, user: User | AnonymousUser) -> QuerySet[Organisation]:
+    """The organisations of a moderating kind in which ``user`` is a reviewer."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        kind__in=MODERATING_KINDS,
+        memberships__user=user,
+        memberships__role=Role.REVIEWER,
+    ).order_by("pk")
+
+
+def may_moderate(user: User | AnonymousUser) -> bool:
+    """Platform staff, and reviewers of a support organisation or a public body."""
+    return core_selectors.is_platform_staff(user) or moderating_organisations(user=user).exists()
+
+
+def reviews_pending(*, user: User | AnonymousUser) -> QuerySet[AgencyReview]:
+    """The reports ``user`` may moderate: none unless a moderator, and never a report about an
+    organisation ``user`` belongs to in any role (the accused does not read it)."""
+    if not may_moderate(user):
+        return AgencyReview.objects.none()
+    own = core_selectors.memberships_of(user=user).values("organisation_id")
+    return (
+        AgencyReview.objects.filter(status=ReviewStatus.PENDING)
+        .exclude(organisation_id__in=own)
+        .select_related("organisation")
+    )
+
+
+def may_moderate_review(*, user: User | AnonymousUser, review: AgencyReview) -> bool:
+    return (
+        may_moderate(user)
+        and not (
+            core_selectors.memberships_of(user=user).filter(organisation=review.organisation_id)
+        ).exists()
+    )
 
 
 def help_entries(*, country: str = "", kind: str = "") -> QuerySet[HelpEntry]:

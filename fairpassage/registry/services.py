@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 
 from fairpassage.core import selectors as core_selectors
 from fairpassage.core.errors import Conflict, Forbidden, InvalidInput
-from fairpassage.core.models import Organisation, Role, User
+from fairpassage.core.models import Organisation, User
 from fairpassage.core.ratelimit import rate_limit
 from fairpassage.core.services import Actor, audit_record
 from fairpassage.reference.models import ReferenceDataset
+from fairpassage.registry import selectors
 from fairpassage.registry.imports import registry_changed
 from fairpassage.registry.models import (
     AgencyReply,
@@ -65,20 +66,24 @@ def review_submit(
     return review
 
 
-def may_moderate(user: User) -> bool:
-    return (
-        core_selectors.is_platform_staff(user)
-        or core_selectors.memberships_of(user=user).filter(role=Role.REVIEWER).exists()
-    )
+may_moderate = selectors.may_moderate
 
 
 @transaction.atomic
 def review_moderate(
     *, actor: User, review: AgencyReview, publish: bool, text: str | None = None
 ) -> AgencyReview:
-    """Publish (with phone numbers and names stripped) or reject a pending report."""
-    if not may_moderate(actor):
-        raise Forbidden(_("Only reviewers can moderate reports."))
+    """Publish (with phone numbers and names stripped) or reject a pending report.
+
+    Only platform staff and reviewers of a support organisation or a public body moderate, and
+    never a report about an organisation they belong to. The audit event is filed under the
+    moderator's organisation, never the accused's: its members learn nothing of a report
+    before it is published.
+    """
+    if not selectors.may_moderate(actor):
+        raise Forbidden(_("Only reviewers of support organisations can moderate reports."))
+    if not selectors.may_moderate_review(user=actor, review=review):
+        raise Forbidden(_("Nobody moderates a report about their own organisation."))
     if review.status != ReviewStatus.PENDING:
         raise Conflict(_("This report has already been moderated."))
     review.status = ReviewStatus.PUBLISHED if publish else ReviewStatus.REJECTED
@@ -90,7 +95,7 @@ def review_moderate(
         actor=actor,
         action="registry.review.publish" if publish else "registry.review.reject",
         obj=review,
-        organisation=review.organisation,
+        organisation=selectors.moderating_organisations(user=actor).first(),
     )
     return review
 

@@ -102,10 +102,13 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def moderate(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    if not services.may_moderate(user):
-        raise Forbidden(_("Only reviewers can moderate reports."))
+    if not selectors.may_moderate(user):
+        raise Forbidden(_("Only reviewers of support organisations can moderate reports."))
     if request.method == "POST":
-        item = get_object_or_404(AgencyReview, pk=request.POST.get("review"))
+        pk = str(request.POST.get("review", ""))
+        item = get_object_or_404(
+            selectors.reviews_pending(user=user), pk=int(pk) if pk.isdigit() else 0
+        )
         form = ModerateForm(request.POST)
         if form.is_valid():
             services.review_moderate(
@@ -118,7 +121,7 @@ def moderate(request: HttpRequest) -> HttpResponse:
         return redirect("registry:moderate")
     pending = [
         (item, ModerateForm(initial={"text": item.text}))
-        for item in selectors.reviews_pending()[:50]
+        for item in selectors.reviews_pending(user=user)[:50]
     ]
     return render(request, "registry/moderate.html", {"pending": pending})
 

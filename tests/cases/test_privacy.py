@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from fairpassage.cases import people, services
+from fairpassage.cases import people, returns, services
 from fairpassage.cases.models import Case
 from tests.cases.conftest import World, file_grievance
 
@@ -43,6 +43,12 @@ def test_personal_data_is_not_stored_in_clear(world: World) -> None:
     services.note_add(actor=cw, case=case, body=f"Hộ chiếu {PASSPORT}", language="vi")
     services.grievant_message_post(code=code, body=f"Số của tôi {PHONE_DIGITS}")
     services.task_add(actor=cw, case=case, title=f"Gọi {PHONE_DIGITS}")
+    # what staff write about the person (issue 13, item 7; the whole database and pg_dump in
+    # tests/security/test_item_07_free_text_encrypted.py)
+    services.case_status_change(
+        actor=cw, case=case, status="active", reason=f"Gọi được số {PHONE_DIGITS}"
+    )
+    returns.certificate_add(actor=cw, case=case, kind="japanese_level", name="JLPT N4 Lê Văn C")
     raw = _all_raw_text()
     for secret in (
         PASSPORT,

@@ -15,7 +15,7 @@ from fairpassage.core import services
 from fairpassage.core.models import AuditEvent, Organisation, Role, User
 from fairpassage.law.engagement import PAYEES
 from tests.checks.conftest import pdf_text_and_fonts
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory, login_verified
 
 FORM = {
     "programme": "titp",
@@ -252,3 +252,81 @@ def test_the_chart_and_the_excess_count_only_binding_rules(client: Client) -> No
     assert (ilo["status"], ilo["paid_vnd"]) == ("advisory", 3_000_000)
     assert report["summary"]["excess_vnd"] == 28_200_000  # the service fee over its cap only
     assert [bar["rule"] for bar in response.context["chart"]["bars"]] == ["VN-SERVICE-FEE-CAP"]
+
+
+#: Visitors of the saved fee-check pages: each role of the saving organisation ("own") and of
+#: another one, a reviewer of an agency, platform staff, anonymous.
+FEE_CHECK_VISITORS = ["anonymous", "staff", "agency_reviewer"] + [
+    f"{o}_{r}" for o in ("own", "other") for r in Role.values
+]
+FEE_CHECK_READERS = {"own_organisation_admin", "own_case_worker"}
+
+
+@pytest.mark.django_db
+def test_saved_fee_check_permission_matrix(example: dict[str, Any]) -> None:
+    orgs = {o: OrganisationFactory.create(slug=f"{o}-org") for o in ("own", "other")}
+    agency = OrganisationFactory.create(kind="sending_agency")
+    users: dict[str, User] = {}
+    for o, org in orgs.items():
+        for role in Role.values:
+            users[f"{o}_{role}"] = _staff(org, role)
+    users["agency_reviewer"] = _staff(agency, Role.REVIEWER)
+    users["staff"] = UserFactory.create(is_staff=True, is_superuser=True)
+    writer = Client()
+    login_verified(writer, users["own_case_worker"])
+    body = {"engagement": json.dumps(example), "organisation": orgs["own"].pk, "title": "Mai"}
+    assert writer.post("/vi/fee-check/save/", body).status_code == 302
+    check = FeeCheck.objects.get()
+    seen: dict[str, tuple[int, int, bool]] = {}
+    for visitor in FEE_CHECK_VISITORS:
+        client = Client()
+        if visitor != "anonymous":
+            login_verified(client, users[visitor])
+        listing = client.get("/vi/fee-checks/")
+        seen[visitor] = (
+            client.post("/vi/fee-check/save/", body).status_code,
+            client.get(f"/vi/fee-checks/{check.pk}/").status_code,
+            listing.status_code == 200 and ">Mai</a>" in listing.content.decode(),
+        )
+    expected = {v: (403, 404, False) for v in FEE_CHECK_VISITORS}
+    expected |= {v: (302, 200, True) for v in FEE_CHECK_READERS}
+    expected["anonymous"] = (302, 302, False)
+    assert seen == expected
+
+
+@pytest.mark.django_db
+def test_law_page_shows_the_minimum_wage_table_with_planned_dates(client: Client) -> None:
+    html = client.get("/en/law/").content.decode()
+    assert "Regional minimum wages in Japan" in html
+    assert "東京都" in html and "宮崎県" in html
+    assert "1280" in html  # Tokyo FY2026
+    assert html.count("date planned, not confirmed") == 2  # Miyazaki and Kagoshima
+
+
+@pytest.mark.django_db
+def test_law_status_page_shows_the_command_output_to_platform_staff(client: Client) -> None:
+    login_verified(client, UserFactory.create(is_staff=True))
+    html = client.get("/en/law/status/?on=2026-12-07&horizon=365").content.decode()
+    assert "vn.service_fee.jp.other" in html and "Circular 09/2026" in html
+    assert "jp.minimum_wage.regional.45" in html
+    assert client.get("/en/law/status/?on=tomorrow").status_code == 422
+
+
+@pytest.mark.django_db
+def test_the_form_takes_the_new_questions_of_issue_14(client: Client) -> None:
+    small = {**FORM, "payments-0-amount": "10000000", "payments-1-amount": "0"}
+    # a stage-3 trainee who does not say whether the organisations changed: both ceilings
+    html = client.post("/en/fee-check/", {**small, "stage": "titp3"}).content.decode()
+    assert "depends on whether the sending enterprise" in html
+    same = client.post(
+        "/en/fee-check/", {**small, "stage": "titp3", "same_sending_and_supervising": "yes"}
+    ).content.decode()
+    assert "depends on whether the sending enterprise" not in same
+    # a public non-business unit may collect no service fee
+    public = client.post("/en/fee-check/", {**small, "sender": "public_unit"}).content.decode()
+    assert "VND 10,000,000 over the ceiling of VND 0" in public
+    # what the Japanese side paid lowers the worker's share
+    paid = {**FORM, "japanese_paid_amount": "100000", "japanese_paid_currency": "JPY"}
+    paid["payments-0-amount"] = "90000000"
+    html = client.post("/en/fee-check/", paid).content.decode()
+    assert "over the ceiling of VND 74,800,000" in html

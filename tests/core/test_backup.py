@@ -340,6 +340,8 @@ def test_a_backup_killed_mid_way_leaves_no_archive(tmp_path: Path) -> None:
         "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
         "FIELD_HASH_KEY": settings.FIELD_HASH_KEY,
         "NAME_TO_KEEP": NAME,
+        # the driver imports this checkout, not whichever one the environment has installed
+        "PYTHONPATH": str(settings.BASE_DIR),
     }
     command = [sys.executable, str(driver), str(archive)]
     with subprocess.Popen(

@@ -50,6 +50,20 @@ def finding(report: dict[str, Any], rule: str) -> dict[str, Any]:
 # --- minimum wage lookup -------------------------------------------------------------------
 
 
+def test_minimum_wage_planned_dates_are_shown_as_such() -> None:
+    table = minimum_wage_table()
+    for code in ("45", "46"):
+        found = table.prefecture(code)
+        assert found is not None
+        lookup = table.on(found, D(2026, 12, 7))
+        assert lookup.row is not None and lookup.row.date_status == "planned"
+        resolved = lookup.resolved(table.source)
+        assert resolved.note and "planned" in resolved.note
+        assert resolved.verification == "secondary"
+    tokyo = table.prefecture("13")
+    assert tokyo is not None and table.on(tokyo, D(2026, 12, 7)).row.date_status == "announced"  # type: ignore[union-attr]
+
+
 @pytest.mark.parametrize(
     ("pref", "day", "hourly", "state"),
     [
@@ -60,8 +74,12 @@ def finding(report: dict[str, Any], rule: str) -> dict[str, Any]:
         ("13", D(2023, 9, 30), None, "before_table"),
         ("13", D(2023, 10, 1), 1113, "known"),
         ("13", D(2026, 9, 30), 1226, "known"),
-        ("13", D(2026, 10, 1), 1226, "stale"),  # the FY2026 revision may be in force
-        ("05", D(2026, 10, 1), 1031, "stale"),
+        ("13", D(2026, 10, 1), 1280, "known"),  # FY2026 (secondary source)
+        ("05", D(2026, 10, 13), 1031, "known"),  # Akita: FY2026 starts 2026-10-14
+        ("05", D(2026, 10, 14), 1090, "known"),
+        ("45", D(2026, 12, 7), 1085, "known"),  # Miyazaki: date planned, shown in the note
+        ("13", D(2027, 9, 30), 1280, "known"),
+        ("13", D(2027, 10, 1), 1280, "stale"),  # the FY2027 revision may be in force
     ],
 )
 def test_minimum_wage_by_effective_date(
@@ -158,13 +176,36 @@ def test_hourly_wage_instead_of_monthly() -> None:
 
 
 def test_stale_table_gives_needs_review_or_an_at_least_violation() -> None:
-    above = plan_earnings(data(on="2026-11-01", monthly_basic_wage=230000), "en")
+    above = plan_earnings(data(on="2027-11-01", monthly_basic_wage=230000), "en")
     assert finding(above, "JP-MINIMUM-WAGE")["status"] == "needs_review"
-    below = plan_earnings(data(on="2026-11-01"), "en")
+    below = plan_earnings(data(on="2027-11-01"), "en")
     f = finding(below, "JP-MINIMUM-WAGE")
     assert f["status"] == "violation" and f["shortfall_is_minimum"] is True
     early = plan_earnings(data(on="2023-05-01"), "en")
     assert finding(early, "JP-MINIMUM-WAGE")["status"] == "needs_review"
+
+
+def test_a_plan_dated_today_gets_a_verdict_from_the_fy2026_table() -> None:
+    above = plan_earnings(data(on="2026-12-07", monthly_basic_wage=230000), "en")
+    f = finding(above, "JP-MINIMUM-WAGE")
+    assert f["status"] == "compliant" and f["minimum_wage_jpy"] == 1280
+    assert not f["verified"]  # FY2026 is from a secondary source
+    below = plan_earnings(data(on="2026-12-07"), "en")
+    assert finding(below, "JP-MINIMUM-WAGE")["status"] == "violation"
+    assert finding(below, "JP-MINIMUM-WAGE")["shortfall_is_minimum"] is False
+
+
+def test_a_rate_before_its_first_entry_is_not_borrowed_from_a_later_year() -> None:
+    report = plan_earnings(data(on="2023-05-01"), "en")
+    f = finding(report, "JP-PAY-RATES")
+    assert f["status"] == "needs_review"
+    missing = {a["parameter"] for a in report["approximations"] if a["code"] == "param_missing"}
+    # the employment-insurance table starts 2024-04-01: no FY2024 rate is used for 2023
+    assert "jp.employment_insurance.employee_rate" in missing
+    assert "jp.employment_insurance.employee_rate" in f["message"]
+    assert report["pay"]["employment_insurance"] == 0
+    today = plan_earnings(data(on="2026-12-07"), "en")
+    assert all(f["rule"] != "JP-PAY-RATES" for f in today["findings"])
 
 
 def test_debt_never_repaid_is_said_plainly() -> None:

@@ -89,6 +89,18 @@ def engagements(draw: Any, categories: tuple[str, ...] = CATEGORIES) -> dict[str
         },
         "fx": {"JPY": draw(st.integers(150, 200)), "USD": draw(st.integers(23_000, 27_000))},
     }
+    # issue 14: an unanswered question, the sending unit, an extension, the Japanese side's share
+    if not draw(st.integers(0, 3)):
+        del data["same_sending_and_supervising"]
+    if not draw(st.integers(0, 4)):
+        data["sender"] = draw(st.sampled_from(["service_enterprise", "public_unit"]))
+    if not draw(st.integers(0, 4)):
+        data["extension_months"] = draw(st.integers(1, 36))
+    if not draw(st.integers(0, 4)):
+        data["japanese_side_paid_service_fee"] = {
+            "amount": draw(st.integers(0, 60_000)),
+            "currency": "JPY",
+        }
     return data
 
 

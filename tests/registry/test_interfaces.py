@@ -10,12 +10,12 @@ from django.test import Client
 from fairpassage.checks.models import FeeCheck
 from fairpassage.cli import main
 from fairpassage.core import services as core_services
-from fairpassage.core.models import Organisation, Role, User
+from fairpassage.core.models import Organisation, OrganisationKind, Role, User
 from fairpassage.registry.imports import agencies_import
 from fairpassage.registry.models import AgencyReview
 from fairpassage.registry.services import review_submit
 from tests.checks.conftest import EXAMPLE
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory, login_verified
 from tests.registry.conftest import csv_bytes
 from tests.registry.test_imports import NOV_1, NOV_20, SAKURA, SAO_MAI
 
@@ -107,13 +107,18 @@ def test_cli_import_dry_run_and_bad_file(
 
 @pytest.fixture
 def people() -> dict[str, User | None]:
-    agency = OrganisationFactory.create(slug="the-agency")
+    agency = OrganisationFactory.create(slug="the-agency", kind=OrganisationKind.SENDING_AGENCY)
     other = OrganisationFactory.create()
+    employer = OrganisationFactory.create(kind=OrganisationKind.EMPLOYER)
+    public_body = OrganisationFactory.create(kind=OrganisationKind.GOVERNMENT_BODY)
     users: dict[str, User | None] = {"anonymous": None}
     for name, org, role in (
         ("reviewer", other, Role.REVIEWER),
         ("agency_staff", agency, Role.ORGANISATION_ADMIN),
         ("case_worker", other, Role.CASE_WORKER),
+        ("accused_reviewer", agency, Role.REVIEWER),
+        ("employer_reviewer", employer, Role.REVIEWER),
+        ("public_body_reviewer", public_body, Role.REVIEWER),
     ):
         user = UserFactory.create()
         core_services.membership_set(actor=None, user=user, organisation=org, role=role)
@@ -128,7 +133,27 @@ def people() -> dict[str, User | None]:
     )
     review.status = "published"
     review.save()
+    review_submit(  # waiting for moderation: only moderators outside the agency read it
+        organisation=agency,
+        stars={"fees_honesty": 1, "contract_kept": 1, "support": 1},
+        text=PENDING_WORDING,
+        language="vi",
+        client="c",
+    )
     return users
+
+
+PENDING_WORDING = "Giám đốc giữ hộ chiếu của tôi"
+VISITORS = [
+    "anonymous",
+    "reviewer",
+    "agency_staff",
+    "case_worker",
+    "staff",
+    "accused_reviewer",
+    "employer_reviewer",
+    "public_body_reviewer",
+]
 
 
 PAGES = [
@@ -145,6 +170,9 @@ MATRIX = {
         "agency_staff": 403,
         "case_worker": 403,
         "staff": 200,
+        "accused_reviewer": 403,
+        "employer_reviewer": 403,
+        "public_body_reviewer": 200,
     },
     "/vi/agencies/import/": {
         "anonymous": 302,
@@ -152,6 +180,9 @@ MATRIX = {
         "agency_staff": 403,
         "case_worker": 403,
         "staff": 200,
+        "accused_reviewer": 403,
+        "employer_reviewer": 403,
+        "public_body_reviewer": 403,
     },
     "REPLY": {
         "anonymous": 302,
@@ -159,21 +190,31 @@ MATRIX = {
         "agency_staff": 200,
         "case_worker": 403,
         "staff": 403,
+        "accused_reviewer": 200,
+        "employer_reviewer": 403,
+        "public_body_reviewer": 403,
     },
 }
+#: Who reads the pending report's wording (on the moderation page): moderators outside the agency.
+READS_PENDING = {"reviewer", "staff", "public_body_reviewer"}
 
 
-@pytest.mark.parametrize("who", ["anonymous", "reviewer", "agency_staff", "case_worker", "staff"])
+@pytest.mark.parametrize("who", VISITORS)
 def test_permission_matrix(client: Client, people: dict[str, User | None], who: str) -> None:
     user = people[who]
     if user is not None:
-        client.force_login(user)
+        login_verified(client, user)
     for page in PAGES:
-        assert client.get(page).status_code == 200, page
-    review = AgencyReview.objects.get()
+        response = client.get(page)
+        assert response.status_code == 200, page
+        assert PENDING_WORDING not in response.content.decode(), page
+    review = AgencyReview.objects.get(status="published")
     for page, expected in MATRIX.items():
         url = f"/vi/agencies/reports/{review.pk}/reply/" if page == "REPLY" else page
-        assert client.get(url).status_code == expected[who], (url, who)
+        response = client.get(url)
+        assert response.status_code == expected[who], (url, who)
+        shown = PENDING_WORDING in response.content.decode()
+        assert shown is (page == "/vi/agencies/reports/moderate/" and who in READS_PENDING)
 
 
 def test_fee_checks_naming_an_agency_are_counted_from_five(client: Client, listed: None) -> None:

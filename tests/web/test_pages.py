@@ -117,6 +117,7 @@ MATRIX = [
     ("/vi/pathways/", {"anonymous": 200, "member": 200, "staff": 200}),
     ("/api/pathways", {"anonymous": 200, "member": 200, "staff": 200}),
     ("/vi/fee-checks/", {"anonymous": 302, "member": 200, "staff": 200}),
+    ("/vi/law/status/", {"anonymous": 302, "member": 403, "staff": 200}),
 ]
 
 
