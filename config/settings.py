@@ -32,7 +32,7 @@ ALLOWED_HOSTS = env.listing("ALLOWED_HOSTS", "" if PRODUCTION else "localhost,12
 CSRF_TRUSTED_ORIGINS = env.listing("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "fairpassage.core.apps.SiteAdminConfig",  # django.contrib.admin with our admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -62,7 +62,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fairpassage.web.middleware.ApplicationErrorMiddleware",
     "fairpassage.web.middleware.SecurityHeadersMiddleware",
-    "fairpassage.mfa.middleware.AdminSecondFactorMiddleware",
+    "fairpassage.mfa.middleware.SecondFactorMiddleware",
 ]
 
 if PRODUCTION:  # compressed, cached static files straight from the application servers

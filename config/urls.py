@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("", include("fairpassage.knowledge.urls")),
     path("", include("fairpassage.tracker.urls")),
     path("", include("fairpassage.mfa.urls")),
+    path("", include("fairpassage.core.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

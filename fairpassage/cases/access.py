@@ -1,7 +1,9 @@
 """Who may see and do what on a case.
 
-- Members of the case's organisation with the role admin, case worker or reviewer read the whole
-  case; admins and case workers also change it. Analysts never read a case (aggregates only).
+- Members of the case's organisation with a case role (administrator or case worker) read and
+  change the whole case. Reviewers moderate public reports and analysts read aggregates: neither
+  opens a case, a worker or the passport search. Every page also needs the second factor
+  (``mfa/middleware.py``).
 - An organisation a case was referred to sees, once it has accepted, only the parts named by
   the referral AND still covered by a live consent: the consent is consulted on every request,
   so a withdrawal stops sharing at once. Before accepting, it sees the categories and stage.
@@ -21,8 +23,10 @@ from fairpassage.cases.models import Case, Referral
 from fairpassage.core.models import Membership, Organisation, Role, User
 from fairpassage.core.selectors import is_platform_staff
 
-READ_ROLES = frozenset({Role.ORGANISATION_ADMIN.value, Role.CASE_WORKER.value, Role.REVIEWER.value})
-WRITE_ROLES = frozenset({Role.ORGANISATION_ADMIN.value, Role.CASE_WORKER.value})
+#: The case roles: who reads a case, and who changes it, are the same people.
+CASE_ROLES = frozenset({Role.ORGANISATION_ADMIN.value, Role.CASE_WORKER.value})
+READ_ROLES = CASE_ROLES
+WRITE_ROLES = CASE_ROLES
 DASHBOARD_ROLES = frozenset(Role.values)
 ALL_PARTS = frozenset(Part.values)
 
@@ -133,6 +137,14 @@ def dashboard_organisations(*, user: AnyUser) -> list[Organisation]:
     if not user.is_authenticated:
         return []
     return list(Organisation.objects.filter(memberships__user=user).distinct())
+
+
+def has_case_role(*, user: AnyUser) -> bool:
+    """A case role (administrator or case worker) somewhere, or platform staff (triage): who may
+    open the case pages at all. Reviewers and analysts may not."""
+    if is_platform_staff(user):
+        return True
+    return any(role in CASE_ROLES for role in roles_by_organisation(user).values())
 
 
 def can_write_in(*, user: AnyUser, organisation: Organisation) -> bool:

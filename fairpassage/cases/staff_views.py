@@ -22,6 +22,7 @@ from fairpassage.cases import agency, people, returns, selectors, services, stat
 from fairpassage.cases.access import (
     WRITE_ROLES,
     dashboard_organisations,
+    has_case_role,
     roles_by_organisation,
 )
 from fairpassage.cases.choices import (
@@ -60,6 +61,19 @@ def _staff_view(view: View) -> View:
     return second_factor_required(wrapped)
 
 
+def _case_role_view(view: View) -> View:
+    """A staff page of cases themselves (the queue, the passport search): a case role somewhere
+    or platform staff; reviewers and analysts are refused (issue 13, item 1)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not has_case_role(user=request.user):
+            raise Forbidden(_("This page is for the case workers of a member organisation."))
+        return view(request, *args, **kwargs)
+
+    return _staff_view(wrapped)
+
+
 def _user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
@@ -75,7 +89,7 @@ def _date(value: str, field: str) -> dt.date | None:
         raise InvalidInput(_("Give the date as YYYY-MM-DD."), field=field) from error
 
 
-@_staff_view
+@_case_role_view
 @require_safe
 def queue(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
@@ -371,7 +385,7 @@ def _write_organisations(user: User) -> list[Organisation]:
     return list(Organisation.objects.filter(pk__in=ids))
 
 
-@_staff_view
+@_case_role_view
 @require_http_methods(["GET", "HEAD", "POST"])
 def workers(request: HttpRequest) -> HttpResponse:
     """Find a worker by exact passport or phone number (POST: numbers never go in the URL)."""
@@ -392,7 +406,7 @@ def workers(request: HttpRequest) -> HttpResponse:
     )
 
 
-@_staff_view
+@_case_role_view
 @require_POST
 def worker_create(request: HttpRequest) -> HttpResponse:
     p = request.POST

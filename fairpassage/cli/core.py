@@ -123,9 +123,11 @@ def cmd_generate_key(args: argparse.Namespace) -> int:
 
 def cmd_create_token(args: argparse.Namespace) -> int:
     setup_django(args.lang)
+    from fairpassage.core.models import username_normalise  # noqa: PLC0415
     from fairpassage.core.services import api_token_create  # noqa: PLC0415
 
-    user = get_user_model().objects.filter(username=args.username).first()
+    names = {args.username, username_normalise(args.username)}
+    user = get_user_model().objects.filter(username__in=names).first()
     if user is None:
         raise CommandError(_("username: there is no user named %(name)r") % {"name": args.username})
     _token, plaintext = api_token_create(actor=None, user=user, name=args.name)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,3 +8,10 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Core")
     default_auto_field = "django.db.models.BigAutoField"
+
+
+class SiteAdminConfig(admin_apps.AdminConfig):
+    """Django's admin app with our admin site (``core/admin_site.py``) as ``admin.site``."""
+
+    default = False  # named in INSTALLED_APPS; ``fairpassage.core`` itself stays CoreConfig
+    default_site = "fairpassage.core.admin_site.SiteAdmin"

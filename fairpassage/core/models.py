@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -12,11 +13,29 @@ from django.utils.translation import gettext_lazy as _
 from fairpassage.core.fields import EncryptedTextField
 
 
+def username_normalise(username: str) -> str:
+    """One spelling per user name: NFKC (full-width and compatibility forms), case folding,
+    NFKC again (folding can leave a form that is not), surrounding space removed. Accounts are
+    created, found and throttled under this form, so 'ｐｒｏｄ-ｌｏｃｋ' is 'prod-lock'."""
+    folded = unicodedata.normalize("NFKC", username).casefold()
+    return unicodedata.normalize("NFKC", folded).strip()
+
+
 class User(AbstractUser):
     """A staff user. Workers never need an account; platform staff have ``is_staff``."""
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+
+    @classmethod
+    def normalize_username(cls, username: str) -> str:
+        return username_normalise(username)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Every way of creating or renaming an account (admin, command line, factories) stores
+        the normalised name."""
+        self.username = username_normalise(self.username)
+        super().save(*args, **kwargs)
 
 
 class Country(models.TextChoices):

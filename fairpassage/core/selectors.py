@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from fairpassage.core import crypto
+from fairpassage.core.errors import Forbidden
 from fairpassage.core.models import (
     ApiToken,
     AuditEvent,
@@ -59,6 +61,29 @@ def audit_events_visible(
     ):
         return AuditEvent.objects.none()
     return AuditEvent.objects.filter(organisation=organisation)
+
+
+ROLE_CHANGES = ("membership.set", "membership.remove")
+
+
+def members_of(*, user: User | AnonymousUser, organisation: Organisation) -> QuerySet[Membership]:
+    """Who holds which role in ``organisation``: for its administrators and platform staff."""
+    if not user_has_role(
+        user=user, organisation=organisation, roles={Role.ORGANISATION_ADMIN.value}
+    ):
+        raise Forbidden(_("Only the organisation's administrators see its members."))
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("user__username")
+    )
+
+
+def role_changes(*, user: User | AnonymousUser, organisation: Organisation) -> QuerySet[AuditEvent]:
+    """Every role given or taken in ``organisation``, newest first, by whom (its audit trail)."""
+    return audit_events_visible(user=user, organisation=organisation).filter(
+        action__in=ROLE_CHANGES
+    )
 
 
 def profile_find_by_phone(*, phone: str) -> Profile | None:

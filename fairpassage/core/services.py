@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from fairpassage.core import crypto
-from fairpassage.core.errors import Conflict, InvalidInput
+from fairpassage.core.errors import Conflict, Forbidden, InvalidInput
 from fairpassage.core.fields import EncryptedTextField
 from fairpassage.core.models import (
     ApiToken,
@@ -109,13 +109,54 @@ def organisation_create(
     return organisation
 
 
+def _membership_change_check(*, actor: Actor, user: User, organisation: Organisation) -> None:
+    """Who may change roles: the command line (no actor), platform staff, the organisation's
+    administrators; never platform staff on their own account (another staff member must)."""
+    if actor is None:
+        return
+    if not actor.is_authenticated:
+        raise Forbidden(_("Sign in to change roles."))
+    staff = bool(getattr(actor, "is_staff", False))
+    if staff and actor.pk == user.pk:
+        raise Forbidden(
+            _(
+                "Platform staff may not change their own roles in an organisation: "
+                "another staff member must do it."
+            )
+        )
+    if staff:
+        return
+    is_admin = Membership.objects.filter(
+        user_id=actor.pk, organisation=organisation, role=Role.ORGANISATION_ADMIN
+    ).exists()
+    if not is_admin:
+        raise Forbidden(
+            _("Only the organisation's administrators and platform staff change roles.")
+        )
+
+
+def _membership_data(user: User, role: str, previous: str) -> dict[str, Any]:
+    return {"user": user.pk, "username": user.get_username(), "role": role, "previous": previous}
+
+
 @transaction.atomic
 def membership_set(
     *, actor: Actor, user: User, organisation: Organisation, role: str
 ) -> Membership:
-    """Give ``user`` the ``role`` in ``organisation`` (replacing a previous role there)."""
+    """Give ``user`` the ``role`` in ``organisation`` (replacing a previous role there).
+
+    The one way roles are given, in the admin too (``core/admin.py``); audited with the role
+    before and after, which the organisation's administrators read on their members page.
+    """
     if role not in Role.values:
         raise InvalidInput(_("Choose a role from the list."), field="role")
+    _membership_change_check(actor=actor, user=user, organisation=organisation)
+    previous = (
+        Membership.objects.select_for_update()
+        .filter(user=user, organisation=organisation)
+        .values_list("role", flat=True)
+        .first()
+    )
     membership, _created = Membership.objects.update_or_create(
         user=user, organisation=organisation, defaults={"role": role}
     )
@@ -124,9 +165,24 @@ def membership_set(
         action="membership.set",
         obj=membership,
         organisation=organisation,
-        data={"role": role},
+        data=_membership_data(user, role, previous or ""),
     )
     return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor: Actor, membership: Membership) -> None:
+    """Take ``membership``'s role away; audited like a change of role."""
+    user, organisation = membership.user, membership.organisation
+    _membership_change_check(actor=actor, user=user, organisation=organisation)
+    audit_record(
+        actor=actor,
+        action="membership.remove",
+        obj=membership,
+        organisation=organisation,
+        data=_membership_data(user, "", membership.role),
+    )
+    membership.delete()
 
 
 @transaction.atomic

@@ -1,1 +1,1 @@
-"""Second factor (TOTP) for staff with case access."""
+"""Second factor (TOTP) for every account, on every signed-in page (``middleware.py``)."""

@@ -9,6 +9,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from fairpassage.mfa.selectors import login_username
+
 
 class CodeForm(forms.Form):
     code = forms.CharField(
@@ -27,9 +29,16 @@ class CodeForm(forms.Form):
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
-    """The sign-in form; with ``refusal`` set it refuses without checking the password."""
+    """The sign-in form; with ``refusal`` set it refuses without checking the password.
+
+    The user name is normalised as accounts are (``mfa/selectors.py`` ``login_username``), so every
+    spelling of a name signs in to, and is throttled as, the same account.
+    """
 
     refusal: str | None = None
+
+    def clean_username(self) -> str:
+        return login_username(str(self.cleaned_data.get("username") or ""))
 
     def clean(self) -> dict[str, Any]:
         if self.refusal is not None:

@@ -9,12 +9,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils import timezone
 
-from fairpassage.core.models import Membership, Role, User
-from fairpassage.core.selectors import is_platform_staff
+from fairpassage.core.models import User, username_normalise
 from fairpassage.mfa.models import Device, RecoveryCode, ThrottleLock
 
 SESSION_KEY = "mfa_verified"
-ROLES_NEEDING_SECOND_FACTOR = frozenset({Role.CASE_WORKER.value, Role.ORGANISATION_ADMIN.value})
 
 
 def throttle_max_failures() -> int:
@@ -29,13 +27,19 @@ def throttle_lock_duration() -> dt.timedelta:
     return dt.timedelta(minutes=int(getattr(settings, "MFA_THROTTLE_LOCK_MINUTES", 15)))
 
 
+def login_username(typed: str) -> str:
+    """The name to sign in under: the normalised one, or, for an account created before names
+    were normalised and not renamed since, the name exactly as typed."""
+    normal = username_normalise(typed)
+    if normal == typed or User.objects.filter(username=normal).exists():
+        return normal
+    return typed if User.objects.filter(username=typed).exists() else normal
+
+
 def second_factor_needed(user: User | AnonymousUser) -> bool:
-    """Platform staff, and anyone who is a case worker or an administrator somewhere."""
-    if not user.is_authenticated:
-        return False
-    if is_platform_staff(user):
-        return True
-    return Membership.objects.filter(user=user, role__in=ROLES_NEEDING_SECOND_FACTOR).exists()
+    """Everyone with an account: every signed-in page needs the second factor
+    (``mfa/middleware.py``). Workers never need an account."""
+    return bool(user.is_authenticated)
 
 
 def device_of(*, user: User | AnonymousUser) -> Device | None:

@@ -20,7 +20,7 @@ from django.utils.translation import ngettext_lazy
 
 from fairpassage.core import crypto
 from fairpassage.core.errors import ApplicationError, Conflict, InvalidInput
-from fairpassage.core.models import User
+from fairpassage.core.models import User, username_normalise
 from fairpassage.core.services import Actor, audit_record
 from fairpassage.mfa import selectors, totp
 from fairpassage.mfa.models import (
@@ -57,8 +57,12 @@ class TooManyAttempts(ApplicationError):
 
 
 def throttle_key(scope: str, value: str) -> str:
-    """A keyed hash: failures are counted per user name or address without storing either."""
-    return crypto.keyed_hash(value.strip().casefold(), purpose=f"mfa-throttle-{scope}")
+    """A keyed hash: failures are counted per user name or address without storing either.
+
+    Values are normalised as user names are (NFKC, case folding), so every spelling of one
+    name counts against the same key.
+    """
+    return crypto.keyed_hash(username_normalise(value), purpose=f"mfa-throttle-{scope}")
 
 
 def throttle_check(*, scope: str, key: str, now: dt.datetime | None = None) -> None:
@@ -108,7 +112,8 @@ def _ip_label(ip: str) -> str:
 
 
 def _user_named(username: str) -> User | None:
-    return User.objects.filter(username=username.strip()).first() if username.strip() else None
+    normal = username_normalise(username)
+    return User.objects.filter(username=normal).first() if normal else None
 
 
 def login_allowed_check(*, username: str, ip: str, now: dt.datetime | None = None) -> None:

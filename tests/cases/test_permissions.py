@@ -17,15 +17,17 @@ from django.test import Client
 from fairpassage.cases import people, services
 from fairpassage.cases.choices import Part
 from fairpassage.core import services as core_services
-from fairpassage.core.models import Role, User
+from fairpassage.core.models import OrganisationKind, Role, User
 from tests.cases.conftest import World, file_grievance
-from tests.factories import login_verified
+from tests.factories import OrganisationFactory, UserFactory, login_verified, second_factor_enrol
 
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 ORGS = ("vn", "jp", "other")
-READERS = (Role.ORGANISATION_ADMIN, Role.CASE_WORKER, Role.REVIEWER)
+# The case roles read and change cases; reviewers (who moderate public reports) and analysts
+# open none (issue 13, item 1).
+READERS = (Role.ORGANISATION_ADMIN, Role.CASE_WORKER)
 WRITERS = (Role.ORGANISATION_ADMIN, Role.CASE_WORKER)
 
 
@@ -56,9 +58,9 @@ def refer(world: World, case: Any, parts: list[str]) -> tuple[Any, Any]:
 @pytest.fixture
 def scene(world: World) -> Scene:
     cw = world.user("vn", "case_worker")
-    a, _code = file_grievance()
-    b, _code = file_grievance()
-    c, _code = file_grievance()
+    a, _code = file_grievance(agency_name="Cty Sao Mai")
+    b, _code = file_grievance(agency_name="Cty Sao Mai")
+    c, _code = file_grievance(agency_name="Cty Sao Mai")
     refer(world, a, [Part.STATEMENT, Part.MESSAGES, Part.DOCUMENTS])
     consent_c, _ref = refer(world, c, [Part.STATEMENT])
     people.consent_withdraw(actor=cw, consent=consent_c)
@@ -83,6 +85,13 @@ def scene(world: World) -> Scene:
     worker = people.worker_create(
         actor=cw, organisation=world.vn, full_name="Trần Thị B", passport_number="B7654321"
     )
+    # The agency the grievances are about, with a reviewer of its own.
+    agency = OrganisationFactory.create(
+        slug="sao-mai", name="Cty Sao Mai", kind=OrganisationKind.SENDING_AGENCY
+    )
+    accused = UserFactory.create(username="agency_reviewer")
+    core_services.membership_set(actor=None, user=accused, organisation=agency, role=Role.REVIEWER)
+    world.users["agency_reviewer"] = accused
     return Scene(
         world,
         {
@@ -127,46 +136,53 @@ def api_expect(page: dict[str, int]) -> dict[str, int]:
 
 
 CASE_A = expect(404, vn_readers=200, jp_readers=200)
+# The queue and the passport search: a case role somewhere, or platform staff (triage).
+CASE_ROLES_ONLY = expect(403, vn_writers=200, jp_writers=200, other_writers=200, staff=200)
 CASE_OWN_ONLY = expect(404, vn_readers=200)
 MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
     # (method, url template, body kind, expected)
     ("GET", "/vi/grievance/", "", {v: 200 for v in VISITORS}),
     ("GET", "/vi/grievance/track/", "", {v: 200 for v in VISITORS}),
     ("GET", "/vi/grievance/statistics/", "", {v: 200 for v in VISITORS}),
-    ("GET", "/vi/cases/", "", expect(200)),
+    ("GET", "/vi/cases/", "", CASE_ROLES_ONLY),
     ("GET", "/vi/cases/{a}/", "", CASE_A),
     ("GET", "/vi/cases/{b}/", "", CASE_OWN_ONLY),
     ("GET", "/vi/cases/{c}/", "", CASE_OWN_ONLY),
     ("GET", "/vi/cases/attachments/{att_a}/", "", CASE_A),
     ("GET", "/vi/cases/attachments/{att_b}/", "", CASE_OWN_ONLY),
-    ("GET", "/vi/cases/workers/", "", expect(200)),
+    ("GET", "/vi/cases/workers/", "", CASE_ROLES_ONLY),
     ("GET", "/vi/cases/workers/{worker}/", "", CASE_OWN_ONLY),
-    ("GET", "/vi/cases/org/vn-support/dashboard/", "", expect(404, vn_readers=200, vn_analyst=200)),
+    (
+        "GET",
+        "/vi/cases/org/vn-support/dashboard/",
+        "",
+        expect(404, vn_readers=200, vn_reviewer=200, vn_analyst=200),
+    ),
     (
         "GET",
         "/vi/cases/org/vn-support/audit/",
         "",
-        expect(404, vn_readers=403, vn_analyst=403, vn_organisation_admin=200),
+        expect(404, vn_readers=403, vn_reviewer=403, vn_analyst=403, vn_organisation_admin=200),
     ),
     (
         "POST",
         "/vi/cases/{a}/do/note/",
         "note",
-        expect(404, vn_writers=302, vn_reviewer=403, jp_writers=302, jp_reviewer=403),
+        expect(404, vn_writers=302, jp_writers=302),
     ),
-    ("POST", "/vi/cases/{b}/do/note/", "note", expect(404, vn_writers=302, vn_reviewer=403)),
-    ("POST", "/vi/cases/{c}/do/message/", "message", expect(404, vn_writers=302, vn_reviewer=403)),
+    ("POST", "/vi/cases/{b}/do/note/", "note", expect(404, vn_writers=302)),
+    ("POST", "/vi/cases/{c}/do/message/", "message", expect(404, vn_writers=302)),
     (
         "POST",
         "/vi/cases/{a}/do/status/",
         "status",
-        expect(404, vn_writers=302, vn_reviewer=403, jp_readers=403),
+        expect(404, vn_writers=302, jp_readers=403),
     ),
     (
         "POST",
         "/vi/cases/{a}/do/consent/",
         "consent",
-        expect(404, vn_writers=302, vn_reviewer=403, jp_readers=403),
+        expect(404, vn_writers=302, jp_readers=403),
     ),
     ("GET", "/api/cases", "", api_expect(expect(200)) | {"outsider": 200}),
     ("GET", "/api/cases/{a}", "", api_expect(CASE_A)),
@@ -177,19 +193,19 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
         "POST",
         "/api/cases/{a}/notes",
         "note",
-        api_expect(expect(404, vn_writers=201, vn_reviewer=403, jp_writers=201, jp_reviewer=403)),
+        api_expect(expect(404, vn_writers=201, jp_writers=201)),
     ),
     (
         "POST",
         "/api/cases/{c}/messages",
         "message",
-        api_expect(expect(404, vn_writers=201, vn_reviewer=403)),
+        api_expect(expect(404, vn_writers=201)),
     ),
     (
         "POST",
         "/api/cases/{b}/referrals",
         "referral",
-        api_expect(expect(404, vn_writers=403, vn_reviewer=403)),
+        api_expect(expect(404, vn_writers=403)),
     ),
 ]
 
@@ -210,9 +226,26 @@ def _user(world: World, visitor: str) -> User | None:
     return world.users[visitor]
 
 
-@pytest.mark.parametrize(
-    ("method", "template", "body", "expected"), MATRIX, ids=[f"{m} {t}" for m, t, _b, _e in MATRIX]
-)
+def _request(
+    scene: Scene, client: Client, method: str, url: str, body: str, headers: dict[str, str]
+) -> Any:
+    if method == "GET":
+        return client.get(url, headers=headers)
+    if url.startswith("/api/"):
+        payload = dict(BODIES[body])
+        if body == "referral":
+            payload["consent"] = scene.ids["consent_b"]
+        return client.post(url, payload, content_type="application/json", headers=headers)
+    data = dict(BODIES[body])
+    if body == "consent":
+        data["organisations"] = [str(scene.world.other.pk)]
+    return client.post(url, data)
+
+
+IDS = [f"{m} {t}" for m, t, _b, _e in MATRIX]
+
+
+@pytest.mark.parametrize(("method", "template", "body", "expected"), MATRIX, ids=IDS)
 def test_permission_matrix(
     scene: Scene, method: str, template: str, body: str, expected: dict[str, int]
 ) -> None:
@@ -228,18 +261,7 @@ def test_permission_matrix(
                 headers["Authorization"] = f"Bearer {plaintext}"
         elif user is not None:
             login_verified(client, user)
-        if method == "GET":
-            response = client.get(url, headers=headers)
-        elif url.startswith("/api/"):
-            payload = dict(BODIES[body])
-            if body == "referral":
-                payload["consent"] = scene.ids["consent_b"]
-            response = client.post(url, payload, content_type="application/json", headers=headers)
-        else:
-            data = dict(BODIES[body])
-            if body == "consent":
-                data["organisations"] = [str(scene.world.other.pk)]
-            response = client.post(url, data)
+        response = _request(scene, client, method, url, body, headers)
         seen[visitor] = response.status_code
         opened = response.status_code == 200 and any(ch.isdigit() for ch in url)
         if opened and visitor in ("anonymous", "outsider", "staff"):
@@ -256,3 +278,60 @@ def test_receiver_pages_show_only_consented_parts(scene: Scene, client: Client) 
     assert "123 4567" not in html  # contact part not consented
     assert "Trần Thị B" not in html
     assert client.get(f"/vi/cases/{scene.ids['c']}/").status_code == 404
+
+
+# Pages anyone may open, signed in or not.
+PUBLIC = {"/vi/grievance/", "/vi/grievance/track/", "/vi/grievance/statistics/"}
+
+
+@pytest.mark.parametrize(("method", "template", "body", "expected"), MATRIX, ids=IDS)
+def test_permission_matrix_reviewer_of_the_accused_agency(
+    scene: Scene, method: str, template: str, body: str, expected: dict[str, int]
+) -> None:
+    """Issue 13: the reviewer of the agency a grievance is about gets what a reviewer of an
+    unrelated organisation gets, and a reviewer of the receiving support organisation opens no
+    case either: the cells of reviewers are those of strangers, on every page and operation."""
+    url = template.format(**scene.ids)
+    user = scene.world.users["agency_reviewer"]
+    client = Client()
+    headers: dict[str, str] = {}
+    if url.startswith("/api/"):
+        _token, plaintext = core_services.api_token_create(actor=None, user=user, name="t")
+        headers["Authorization"] = f"Bearer {plaintext}"
+    else:
+        login_verified(client, user)
+    status = _request(scene, client, method, url, body, headers).status_code
+    assert status == expected["other_reviewer"]
+    if any(ch.isdigit() for ch in url):  # a case, a worker, an attachment: never a reviewer's
+        assert expected["vn_reviewer"] in (403, 404), url
+        assert status in (403, 404), url
+
+
+@pytest.mark.parametrize("with_device", [False, True], ids=["no authenticator", "not used"])
+@pytest.mark.parametrize(("method", "template", "body", "expected"), MATRIX, ids=IDS)
+def test_permission_matrix_without_the_second_factor(
+    scene: Scene, method: str, template: str, body: str, expected: dict[str, int], with_device: bool
+) -> None:
+    """Issue 13: every visitor signed in with a password alone (platform staff, the reviewer of
+    the accused agency, every role of every organisation) is sent to the second factor on every
+    page that is not public; the API, which a session never signs in to, answers 401."""
+    url = template.format(**scene.ids)
+    seen: dict[str, str] = {}
+    for visitor in [*VISITORS[1:], "agency_reviewer"]:
+        user = scene.world.users[visitor]
+        if with_device and not hasattr(user, "mfa_device"):
+            second_factor_enrol(user)
+        client = Client()
+        client.force_login(user)
+        response = _request(scene, client, method, url, body, {})
+        if url in PUBLIC:
+            seen[visitor] = "public" if response.status_code == 200 else str(response.status_code)
+        elif url.startswith("/api/"):
+            seen[visitor] = "401" if response.status_code == 401 else str(response.status_code)
+        else:
+            where = response.headers.get("Location", "")
+            step = "/verify/" if with_device else "/second-factor/?"
+            sent = response.status_code == 302 and where.startswith("/vi/account/second-factor/")
+            seen[visitor] = "second factor" if sent and step in where else where or "opened"
+    want = "public" if url in PUBLIC else "401" if url.startswith("/api/") else "second factor"
+    assert seen == dict.fromkeys(seen, want)

@@ -210,7 +210,7 @@ def test_the_sender_cannot_import_for_the_receiver(scene: Scene, client: Client)
     assert _stored() == before
 
 
-OWNER_WRITERS = expect(404, vn_writers=200, vn_reviewer=403, jp_readers=403)
+OWNER_WRITERS = expect(404, vn_writers=200, jp_readers=403)
 IMPORTERS = expect(403, vn_writers=200, jp_writers=200, other_writers=200)
 
 

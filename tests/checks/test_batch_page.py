@@ -20,7 +20,7 @@ from fairpassage.core import services as core_services
 from fairpassage.core.models import Role, User
 from fairpassage.law.batch_io import frames_from_inputs
 from tests.checks.conftest import EXAMPLE
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory, login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,7 @@ def test_upload_audit_and_download_the_same_findings_as_the_single_check(
     client: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
     user, organisation = _staff()
-    client.force_login(user)
+    login_verified(client, user)
     engagements, payments = _tables()
     with django_capture_on_commit_callbacks(execute=False):
         response = client.post(
@@ -83,7 +83,7 @@ def test_upload_audit_and_download_the_same_findings_as_the_single_check(
 
 def test_only_the_organisations_staff_see_an_audit(client: Client) -> None:
     user, organisation = _staff()
-    client.force_login(user)
+    login_verified(client, user)
     engagements, payments = _tables()
     client.post(
         "/en/fee-checks/batch/",
@@ -96,7 +96,7 @@ def test_only_the_organisations_staff_see_an_audit(client: Client) -> None:
     audit = BatchAudit.objects.get()
     batch_audit_process(pk=audit.pk)
     other, _org = _staff()
-    client.force_login(other)
+    login_verified(client, other)
     assert client.get(f"/en/fee-checks/batch/{audit.pk}/").status_code == 404
     assert client.get(f"/en/fee-checks/batch/{audit.pk}/findings.csv").status_code == 404
     client.logout()
@@ -105,7 +105,7 @@ def test_only_the_organisations_staff_see_an_audit(client: Client) -> None:
 
 def test_a_file_that_is_not_a_table_is_refused_by_content(client: Client) -> None:
     user, organisation = _staff(Role.CASE_WORKER)
-    client.force_login(user)
+    login_verified(client, user)
     response = client.post(
         "/en/fee-checks/batch/",
         {
@@ -121,7 +121,7 @@ def test_a_file_that_is_not_a_table_is_refused_by_content(client: Client) -> Non
 
 def test_engagements_that_cannot_be_checked_are_listed_with_the_field(client: Client) -> None:
     user, organisation = _staff()
-    client.force_login(user)
+    login_verified(client, user)
     client.post(
         "/en/fee-checks/batch/",
         {

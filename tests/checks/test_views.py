@@ -141,7 +141,7 @@ def _staff(organisation: Organisation, role: str) -> User:
 @pytest.mark.django_db
 def test_staff_save_a_check_with_its_rules_version(client: Client, example: dict[str, Any]) -> None:
     organisation = OrganisationFactory.create()
-    client.force_login(_staff(organisation, Role.CASE_WORKER))
+    login_verified(client, _staff(organisation, Role.CASE_WORKER))
     response = client.post(
         "/vi/fee-check/save/",
         {
@@ -163,10 +163,10 @@ def test_staff_save_a_check_with_its_rules_version(client: Client, example: dict
 @pytest.mark.django_db
 def test_saving_needs_a_role_in_that_organisation(client: Client, example: dict[str, Any]) -> None:
     own, other = OrganisationFactory.create(), OrganisationFactory.create()
-    client.force_login(_staff(own, Role.ANALYST))
+    login_verified(client, _staff(own, Role.ANALYST))
     body = {"engagement": json.dumps(example), "organisation": own.pk}
     assert client.post("/vi/fee-check/save/", body).status_code == 403
-    client.force_login(_staff(own, Role.CASE_WORKER))
+    login_verified(client, _staff(own, Role.CASE_WORKER))
     assert client.post("/vi/fee-check/save/", {**body, "organisation": other.pk}).status_code == 403
     assert not FeeCheck.objects.exists()
 
@@ -177,10 +177,10 @@ def test_saved_checks_are_scoped_to_the_organisation(
 ) -> None:
     own, other = OrganisationFactory.create(), OrganisationFactory.create()
     writer = _staff(own, Role.CASE_WORKER)
-    client.force_login(writer)
+    login_verified(client, writer)
     client.post("/vi/fee-check/save/", {"engagement": json.dumps(example), "organisation": own.pk})
     check = FeeCheck.objects.get()
-    client.force_login(_staff(other, Role.CASE_WORKER))
+    login_verified(client, _staff(other, Role.CASE_WORKER))
     assert client.get(f"/vi/fee-checks/{check.pk}/").status_code == 404
     assert check.title not in client.get("/vi/fee-checks/").content.decode() or not check.title
     client.logout()

@@ -125,9 +125,12 @@ def fill_payment(page: Page, row: int, label: str, amount: str) -> None:
     page.fill(f"#id_payments-{row}-amount", amount)
 
 
-def sign_in(page: Page, base: str, username: str, secret: str | None = None) -> None:
-    """Sign in through the pages; with ``secret``, answer the second-factor step too."""
-    page.goto(f"{base}/vi/login/")
+def sign_in(
+    page: Page, base: str, username: str, secret: str | None = None, next_url: str = ""
+) -> None:
+    """Sign in through the pages; with ``secret``, answer the second-factor step too (every
+    account needs it for every signed-in page)."""
+    page.goto(f"{base}/vi/login/" + (f"?next={next_url}" if next_url else ""))
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.locator("main form button[type=submit]").click()

@@ -12,7 +12,7 @@ from fairpassage.core import services as core_services
 from fairpassage.core.models import Role
 from fairpassage.surveys.models import ImportStatus, SurveyImport
 from tests.e2e.conftest import collect, sign_in
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory, second_factor_enrol
 from tests.surveys.exports import kobo_xlsx
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -30,7 +30,7 @@ def test_upload_an_export_and_see_the_indicator(
     export.write_bytes(kobo_xlsx())
     seen = collect(context)
     page = context.new_page()
-    sign_in(page, live_server.url, "analyst")
+    sign_in(page, live_server.url, "analyst", second_factor_enrol(analyst))
     page.goto(f"{live_server.url}/en/surveys/new/")
     page.select_option("#id_organisation", str(organisation.pk))
     page.fill("#id_title", "Returnees 2026")

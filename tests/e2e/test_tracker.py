@@ -15,8 +15,8 @@ from fairpassage.core import services as core_services
 from fairpassage.core.models import Role
 from fairpassage.tracker.models import Recommendation
 from fairpassage.tracker.services import tracker_seed_load
-from tests.e2e.conftest import collect
-from tests.factories import PASSWORD, OrganisationFactory, UserFactory
+from tests.e2e.conftest import collect, sign_in
+from tests.factories import OrganisationFactory, UserFactory, second_factor_enrol
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -34,10 +34,8 @@ def test_post_an_update_and_find_it_on_the_page_and_in_the_feed(
     seen = collect(context)
     page = context.new_page()
 
-    page.goto(f"{live_server.url}/vi/login/?next=/vi/tracker/recommendations/{rec.pk}/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main button[type=submit]").click()
+    secret = second_factor_enrol(user)
+    sign_in(page, live_server.url, user.username, secret, f"/vi/tracker/recommendations/{rec.pk}/")
     expect(page.locator("h1")).to_contain_text(rec.number)
     page.locator(f"a[href$='/tracker/recommendations/{rec.pk}/update/']").click()
 

@@ -8,7 +8,7 @@ from django.test import Client
 from fairpassage.core import services as core_services
 from fairpassage.core.models import Organisation, OrganisationKind, Role, User
 from tests.checks.conftest import pdf_text_and_fonts
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory, login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -161,5 +161,5 @@ def test_permission_matrix(
 ) -> None:
     user = VISITORS[who]()
     if user is not None:
-        client.force_login(user)
+        login_verified(client, user)
     assert client.get(address).status_code == status

@@ -10,7 +10,7 @@ from fairpassage.core.errors import Conflict, Forbidden
 from fairpassage.core.models import AuditEvent, OrganisationKind, Role, User
 from fairpassage.knowledge import services
 from fairpassage.knowledge.models import Article, ArticleVersion, VersionStatus
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory, login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def _member(role: str, kind: str = OrganisationKind.SUPPORT_ORGANISATION) -> Use
 def test_write_submit_and_publish_in_the_browser(client: Client) -> None:
     writer = _member(Role.CASE_WORKER.value)
     reviewer = _member(Role.REVIEWER.value)
-    client.force_login(writer)
+    login_verified(client, writer)
     response = client.post(
         "/en/guide/manage/new/",
         {
@@ -55,7 +55,7 @@ def test_write_submit_and_publish_in_the_browser(client: Client) -> None:
 
     # The writer cannot publish; the reviewer can.
     assert client.post(f"/en/guide/manage/versions/{version.pk}/publish/").status_code == 403
-    client.force_login(reviewer)
+    login_verified(client, reviewer)
     assert client.post(f"/en/guide/manage/versions/{version.pk}/publish/").status_code == 302
     version.refresh_from_db()
     assert version.status == VersionStatus.PUBLISHED and version.reviewer == reviewer

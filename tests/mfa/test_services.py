@@ -6,6 +6,7 @@ import datetime as dt
 import time
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.utils import timezone, translation
 
@@ -157,8 +158,10 @@ def test_who_needs_a_second_factor(member: User, analyst: User, admin: User, sta
     assert selectors.second_factor_needed(member)
     assert selectors.second_factor_needed(admin)
     assert selectors.second_factor_needed(staff)
-    assert not selectors.second_factor_needed(analyst)
-    assert not selectors.second_factor_needed(UserFactory.create())
+    # every account since issue 13 (item 5): every signed-in page needs the second factor
+    assert selectors.second_factor_needed(analyst)
+    assert selectors.second_factor_needed(UserFactory.create())
+    assert not selectors.second_factor_needed(AnonymousUser())
 
 
 @pytest.mark.django_db

@@ -1,7 +1,7 @@
 """Pages: sign-in with throttling, set-up, verification, and the decorator, with the test client.
 
-The sign-in view is mounted here at /<lang>/login/ ahead of the site's own routes, as the site
-will mount it.
+``/protected/`` is a page of this test only: like every page not named in ``mfa/policy.py`` it
+needs the second factor.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 import zxingcpp
-from django.conf.urls.i18n import i18n_patterns
 from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.urls import path
@@ -25,7 +24,6 @@ from fairpassage.core.models import AuditEvent, User
 from fairpassage.mfa import totp
 from fairpassage.mfa.decorators import second_factor_required
 from fairpassage.mfa.models import Device, ThrottleLock
-from fairpassage.mfa.views import ThrottledLoginView
 from tests.factories import PASSWORD, UserFactory
 from tests.mfa.conftest import enrol, next_code
 
@@ -36,7 +34,6 @@ def protected(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
-    *i18n_patterns(path("login/", ThrottledLoginView.as_view(), name="login")),
     path("protected/", protected),
     *root_urls.urlpatterns,
 ]
@@ -77,9 +74,11 @@ def test_user_with_a_device_not_verified_goes_to_verification(client: Client) ->
     assert response["Location"] == "/vi/account/second-factor/verify/?next=%2Fprotected%2F"
 
 
-def test_user_needing_none_and_without_device_proceeds(client: Client, analyst: User) -> None:
+def test_every_user_without_a_device_goes_to_set_up(client: Client, analyst: User) -> None:
+    """Every signed-in page needs the second factor, whatever the role (issue 13, item 5)."""
     client.force_login(analyst)
-    assert client.get("/protected/").content == b"case data"
+    response = client.get("/protected/")
+    assert response["Location"] == "/vi/account/second-factor/?next=%2Fprotected%2F"
 
 
 def test_verified_user_proceeds_and_a_reset_device_voids_it(client: Client, member: User) -> None:
@@ -179,7 +178,7 @@ def test_five_wrong_passwords_lock_the_user_name(client: Client, analyst: User) 
     # From another address the same user name is still locked.
     assert _login(Client(), analyst, REMOTE_ADDR="198.51.100.9").status_code == 429
     ThrottleLock.objects.update(until=timezone.now())
-    assert _login(client, analyst)["Location"] == "/protected/"
+    assert _login(client, analyst)["Location"] == "/en/account/second-factor/?next=%2Fprotected%2F"
     actions = list(AuditEvent.objects.values_list("action", flat=True))
     assert actions.count("auth.login_failed") == 5
     assert actions.count("auth.login_refused") == 2

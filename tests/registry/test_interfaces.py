@@ -221,7 +221,7 @@ def test_fee_checks_naming_an_agency_are_counted_from_five(client: Client, liste
     own = OrganisationFactory.create()
     worker = UserFactory.create()
     core_services.membership_set(actor=None, user=worker, organisation=own, role=Role.CASE_WORKER)
-    client.force_login(worker)
+    login_verified(client, worker)
     agency = Organisation.objects.get(name="Công ty Cổ phần Nhân lực Sao Mai")
     body = {"engagement": json.dumps(EXAMPLE), "organisation": own.pk}
     for n in range(5):

@@ -155,7 +155,7 @@ def test_platform_staff_record_a_sanction_in_the_admin(
     client: Client, agency: Organisation
 ) -> None:
     staff = UserFactory.create(is_staff=True, is_superuser=True)
-    client.force_login(staff)
+    client.force_login(staff)  # the password alone
     assert "/second-factor/" in client.get("/en/admin/registry/sanction/add/")["Location"]
     login_verified(client, staff)
     response = client.post(

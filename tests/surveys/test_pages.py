@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from fairpassage.core.models import Organisation, User
 from fairpassage.surveys import services
 from fairpassage.surveys.models import ColumnMapping, ImportStatus, Survey, SurveyImport
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory, login_verified
 from tests.surveys.conftest import _member
 from tests.surveys.exports import kobo_xlsx
 
@@ -72,14 +72,14 @@ def test_permission_matrix(
         client.logout()
         visitor = visitors[who]
         if visitor is not None:
-            client.force_login(visitor)
+            login_verified(client, visitor)
         assert client.get(path).status_code == status, (who, path)
 
 
 def test_create_upload_and_see_the_indicator(
     client: Client, analyst: User, organisation: Organisation
 ) -> None:
-    client.force_login(analyst)
+    login_verified(client, analyst)
     response = client.post(
         "/en/surveys/new/",
         {
@@ -112,7 +112,7 @@ def test_create_upload_and_see_the_indicator(
 def test_bad_rates_show_next_to_the_field(
     client: Client, analyst: User, organisation: Organisation
 ) -> None:
-    client.force_login(analyst)
+    login_verified(client, analyst)
     response = client.post(
         "/en/surveys/new/",
         {
@@ -128,7 +128,7 @@ def test_bad_rates_show_next_to_the_field(
 
 
 def test_rejected_import_lists_every_row(client: Client, analyst: User, survey: Survey) -> None:
-    client.force_login(analyst)
+    login_verified(client, analyst)
     bad = b"_uuid,profile/sex,profile/programme\nu1,x,titp\nu2,female,zzz\n"
     response = client.post(
         f"/vi/surveys/{survey.pk}/",
@@ -143,7 +143,7 @@ def test_rejected_import_lists_every_row(client: Client, analyst: User, survey: 
 
 def test_downloads_hold_aggregates_only(client: Client, analyst: User, survey: Survey) -> None:
     _processed(analyst, survey)
-    client.force_login(analyst)
+    login_verified(client, analyst)
     csv_text = client.get(f"/en/surveys/{survey.pk}/results.csv").content.decode("utf-8-sig")
     assert csv_text.splitlines()[0].startswith("group,n,suppressed,ratio_of_means")
     assert "overall" in csv_text and "0b7c1a52" not in csv_text
@@ -160,7 +160,7 @@ def test_downloads_hold_aggregates_only(client: Client, analyst: User, survey: S
 
 
 def test_saving_a_mapping(client: Client, analyst: User, survey: Survey) -> None:
-    client.force_login(analyst)
+    login_verified(client, analyst)
     bad = client.post(f"/en/surveys/{survey.pk}/mapping/", {"name": "m", "mapping": "{"})
     assert bad.status_code == 422
     good = client.post(

@@ -11,6 +11,7 @@ from fairpassage.core.models import AuditEvent, Organisation, User
 from fairpassage.tracker.charts import WIDTH, stacked_bars
 from fairpassage.tracker.models import Consultation, Recommendation, StatusUpdate
 from fairpassage.tracker.services import status_update_create
+from tests.factories import login_verified
 from tests.tracker.conftest import YESTERDAY
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +64,7 @@ def test_permission_matrix(
     visitor: str,
 ) -> None:
     if visitor != "anonymous":
-        client.force_login(users[visitor])
+        login_verified(client, users[visitor])
     address = url.format(
         consultation=recommendation.consultation_id, recommendation=recommendation.pk
     )
@@ -185,7 +186,7 @@ def test_feed_is_valid_atom_and_lists_updates(
 def test_posting_through_the_form(
     client: Client, recommendation: Recommendation, users: dict[str, User], home_org: Organisation
 ) -> None:
-    client.force_login(users["case_worker"])
+    login_verified(client, users["case_worker"])
     url = f"/en/tracker/recommendations/{recommendation.pk}/update/"
     bad = client.post(
         url,
@@ -225,7 +226,7 @@ def test_posting_through_the_form(
 def test_analyst_cannot_post_through_the_form(
     client: Client, recommendation: Recommendation, users: dict[str, User], home_org: Organisation
 ) -> None:
-    client.force_login(users["analyst"])
+    login_verified(client, users["analyst"])
     response = client.post(
         f"/en/tracker/recommendations/{recommendation.pk}/update/",
         {"organisation": home_org.pk, "status": "done", "date": YESTERDAY.isoformat(), "text": "x"},
@@ -237,7 +238,7 @@ def test_analyst_cannot_post_through_the_form(
 def test_a_member_cannot_post_in_the_name_of_another_organisation(
     client: Client, recommendation: Recommendation, users: dict[str, User], home_org: Organisation
 ) -> None:
-    client.force_login(users["other_org"])
+    login_verified(client, users["other_org"])
     response = client.post(
         f"/en/tracker/recommendations/{recommendation.pk}/update/",
         {"organisation": home_org.pk, "status": "done", "date": YESTERDAY.isoformat(), "text": "x"},

@@ -10,7 +10,12 @@ from django.urls import path
 from config import urls as root_urls
 from fairpassage.core.errors import Forbidden
 from fairpassage.core.models import User
-from tests.factories import UserFactory, login_verified
+from tests.factories import (
+    UserFactory,
+    login_verified,
+    second_factor_code,
+    second_factor_enrol,
+)
 
 
 @pytest.mark.django_db
@@ -77,6 +82,8 @@ handler500 = "fairpassage.web.views.server_error"
 @override_settings(ROOT_URLCONF=__name__, DEBUG=False)
 def test_500_page_and_application_error_page() -> None:
     client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="vi")
+    # pages of this test only: behind the second factor, as every page not named public
+    login_verified(client, UserFactory.create())
     response = client.get("/boom/")
     assert response.status_code == 500
     assert "<main" in response.content.decode()
@@ -88,10 +95,14 @@ def test_500_page_and_application_error_page() -> None:
 @pytest.mark.django_db
 def test_sign_in_and_out(client: Client) -> None:
     user: User = UserFactory.create()
+    secret = second_factor_enrol(user)
     response = client.post(
         "/vi/login/", {"username": user.username, "password": "correct horse battery"}
     )
     assert response.status_code == 302
+    # the password alone: public pages see an anonymous visitor until the second factor
+    assert user.username not in client.get("/vi/").content.decode()
+    client.post("/vi/account/second-factor/verify/", {"code": second_factor_code(secret)})
     assert user.username in client.get("/vi/").content.decode()
     assert client.post("/vi/logout/").status_code == 302
     assert user.username not in client.get("/vi/").content.decode()
