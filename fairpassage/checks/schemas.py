@@ -13,6 +13,9 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import BaseModel, ConfigDict, Field
 
+from fairpassage.law.engagement import PAYEES
+from fairpassage.law.taxonomy import CATEGORIES
+
 
 class MoneyIn(Schema):
     amount: int | float = Field(ge=0, examples=[180000])
@@ -21,11 +24,21 @@ class MoneyIn(Schema):
 
 class PaymentIn(Schema):
     label: str | None = Field(None, max_length=500, examples=["Phí dịch vụ"])
-    category: str | None = Field(None, examples=["service_fee"])
+    category: str | None = Field(
+        None,
+        examples=["service_fee"],
+        description="Kind of cost, when the person chose it (else read from the label): "
+        + ", ".join(CATEGORIES),
+    )
     amount: int | float = Field(ge=0, examples=[120000000])
     currency: str = Field(min_length=3, max_length=3, examples=["VND"])
     paid_on: dt.date | None = None
-    payee: str | None = Field(None, examples=["sending_organisation"])
+    payee: str | None = Field(
+        None,
+        examples=["sending_organisation"],
+        description="Who was paid (a fee paid to an organisation in Japan is judged by the "
+        "Japanese rule, not the Vietnamese ceilings): " + ", ".join(PAYEES),
+    )
 
 
 class ConductIn(Schema):
@@ -89,6 +102,14 @@ class FindingOut(BaseModel):
     excess_vnd: int
     limit_vnd: int | None
     basis: list[Basis]
+    verified: bool = Field(
+        description="Every basis read in its own text and no payment's category guessed "
+        "from its label"
+    )
+    inferred_payments: list[int] = Field(
+        default_factory=list,
+        description="Payments of this finding whose category was read from the label",
+    )
     message: str
 
 

@@ -21,7 +21,9 @@ from fairpassage.checks.earnings_chart import debt_chart
 from fairpassage.checks.earnings_forms import EarningsForm, earnings_input
 from fairpassage.checks.earnings_forms import attach_engine_error as attach_earnings_error
 from fairpassage.checks.forms import (
+    CATEGORIES,
     FeeCheckForm,
+    PaymentForm,
     PaymentFormSet,
     attach_engine_error,
     engine_input,
@@ -103,7 +105,12 @@ ROW = 24  # chart units per finding: the allowed bar, then the paid bar
 def _chart(report: dict[str, Any] | None) -> dict[str, Any]:
     """Bars of paid against allowed (SVG units), for the findings that have a limit."""
     findings = report["findings"] if report else []
-    rows = [f for f in findings if f.get("limit_vnd") is not None and f.get("paid_vnd")]
+    rows = [
+        f
+        for f in findings
+        # a legal limit only: the ILO standard advises, it sets no limit in law
+        if f.get("limit_vnd") is not None and f.get("paid_vnd") and not f["rule"].startswith("ILO-")
+    ]
     scale = max([max(f["paid_vnd"], f["limit_vnd"]) for f in rows] or [1]) or 1
     bars = [
         {
@@ -121,6 +128,26 @@ def _chart(report: dict[str, Any] | None) -> dict[str, Any]:
     return {"bars": bars, "height": ROW * len(bars)}
 
 
+def _corrections(
+    post: QueryDict, filled: list[PaymentForm], report: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """A small form per payment whose kind of cost was read from its words (or not read): the
+    same check posted again with that payment's category chosen. Works without JavaScript."""
+    out: list[dict[str, Any]] = []
+    for item in report["items"]:
+        if item["category_source"] == "given" or item["index"] >= len(filled):
+            continue
+        field = filled[item["index"]].add_prefix("category")
+        hidden = [
+            (key, value)
+            for key, values in post.lists()
+            if key not in (field, "csrfmiddlewaretoken")
+            for value in values
+        ]
+        out.append({**item, "field": field, "hidden": hidden})
+    return out
+
+
 def _render(
     request: HttpRequest,
     form: FeeCheckForm,
@@ -128,9 +155,12 @@ def _render(
     *,
     report: dict[str, Any] | None = None,
     engagement: dict[str, Any] | None = None,
+    corrections: list[dict[str, Any]] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     context = {
+        "corrections": corrections or [],
+        "category_choices": [c for c in CATEGORIES if c[0]],
         "form": form,
         "payments": payments,
         "report": report,
@@ -162,7 +192,10 @@ def fee_check(request: HttpRequest) -> HttpResponse:
     except InvalidInput as error:
         attach_engine_error(form, filled, error.field or "", error.rendered_message())
         return _render(request, form, payments, status=422)
-    return _render(request, form, payments, report=report, engagement=engagement)
+    corrections = _corrections(request.POST, filled, report)
+    return _render(
+        request, form, payments, report=report, engagement=engagement, corrections=corrections
+    )
 
 
 def _posted_json(request: HttpRequest, *, field: str, missing: str) -> dict[str, Any]:
@@ -198,7 +231,12 @@ def fee_check_letter(request: HttpRequest) -> HttpResponse:
         {
             "lang": lang,
             "report": rep,
-            "violations": [f for f in rep["findings"] if f["status"] == "violation"],
+            # only binding rules: the ILO standard advises and never makes a violation
+            "violations": [
+                f
+                for f in rep["findings"]
+                if f["status"] == "violation" and not f["rule"].startswith("ILO-")
+            ],
         }
         for lang, rep in reports.items()
     ]

@@ -79,8 +79,10 @@ def _finding_dict(
         finding.message_key,
         lang,
         _render_params(finding, lang),
-        unverified=bool(finding.basis) and not finding.verified,
+        unverified=any(b["verification"] != "verified" for b in finding.basis),
     ) + _missing_text(finding, lang, store or default_store())
+    if finding.inferred_payments and finding.status in ("violation", "needs_review", "advisory"):
+        message += finding_text("inferred_suffix", lang, {}, unverified=False)
     data: dict[str, Any] = {
         "rule": finding.rule,
         "status": finding.status,
@@ -90,6 +92,7 @@ def _finding_dict(
         "payments": list(finding.payments),
         "basis": finding.basis,
         "verified": finding.verified,
+        "inferred_payments": list(finding.inferred_payments),
         "dates": [d.isoformat() for d in finding.dates],
         "parameters": [r.as_dict() for r in finding.used],
         "message": message,

@@ -79,6 +79,8 @@ class Finding:
     message_params: dict[str, Any] = field(default_factory=dict)
     whole_payments_unlawful: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    #: payments of this finding whose category was read from the label, not chosen
+    inferred_payments: tuple[int, ...] = ()
 
     @property
     def basis(self) -> list[dict[str, Any]]:
@@ -96,6 +98,9 @@ class Finding:
 
     @property
     def verified(self) -> bool:
+        """Every basis read in its own text, and no payment's category guessed from a label."""
+        if self.inferred_payments:
+            return False
         return all(b["verification"] == "verified" for b in self.basis)
 
 

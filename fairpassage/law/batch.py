@@ -49,7 +49,13 @@ from fairpassage.law.batch_io import (
 )
 from fairpassage.law.batch_output import agency_summary, id_errors
 from fairpassage.law.batch_output import error_frame as make_error_frame
-from fairpassage.law.batch_plan import UNKNOWN_CAT, breakpoints, ilo_candidates, jp_side_candidates
+from fairpassage.law.batch_plan import (
+    CAT,
+    UNKNOWN_CAT,
+    breakpoints,
+    ilo_candidates,
+    jp_side_candidates,
+)
 from fairpassage.law.batch_rules import (
     MESSAGE,
     RULE,
@@ -66,8 +72,10 @@ from fairpassage.law.batch_rules import (
 )
 from fairpassage.law.batch_single import ErrorRow, single_rows
 from fairpassage.law.batch_table import group_table, service_fee_table
-from fairpassage.law.engagement import MAX_PAYMENTS
+from fairpassage.law.engagement import JAPANESE_PAYEES, MAX_PAYMENTS
 from fairpassage.law.params import ParameterStore, default_store
+from fairpassage.law.rules_payee import VIETNAMESE_FEE_CATEGORIES
+from fairpassage.law.taxonomy import JAPANESE_FEE_CATEGORIES
 
 Progress = Callable[[str, float], None]
 NCAT = UNKNOWN_CAT + 1
@@ -98,14 +106,30 @@ def _aggregate(pay: pl.DataFrame, n: int) -> dict[str, np.ndarray[Any, Any]]:
     rows = good["_row"].cast(pl.Int64).to_numpy()
     cats = good["cat"].cast(pl.Int64).to_numpy()
     amounts = good["amount_vnd"].cast(pl.Float64).to_numpy()
-    esd = good["payee_s"].is_in(list(ESD_PAYEES)).to_numpy()
+    payee = good["payee_s"]
+    esd = payee.is_in(list(ESD_PAYEES)).to_numpy()
+    # Fees of Japanese organisations (rules_payee): by kind, or a Vietnamese-looking fee paid to
+    # an organisation in Japan ("moved": the Vietnamese rules do not read it).
+    in_japan = payee.is_in(list(JAPANESE_PAYEES)).to_numpy()
+    moved = np.isin(cats, [CAT[c] for c in VIETNAMESE_FEE_CATEGORIES]) & in_japan
+    fee = moved | np.isin(cats, [CAT[c] for c in JAPANESE_FEE_CATEGORIES])
+    supervision = fee & (
+        (cats == CAT["supervision_fee"]) | (payee == "jp_supervising_organisation").to_numpy()
+    )
+    support = fee & ((cats == CAT["support_fee"]) | (payee == "jp_support_organisation").to_numpy())
+    out: dict[str, np.ndarray[Any, Any]] = {}
+    for name, chosen in (("J", moved), ("JF", fee), ("JA", supervision), ("JB", support)):
+        out[f"P{name}"] = np.bincount(rows[chosen], weights=amounts[chosen], minlength=n).astype(
+            np.int64
+        )
+        out[f"N{name}"] = np.bincount(rows[chosen], minlength=n).astype(np.int64)
+    rows, cats, amounts, esd = rows[~moved], cats[~moved], amounts[~moved], esd[~moved]
     key = rows * NCAT + cats
     size = n * NCAT
     sums = np.bincount(key, weights=amounts, minlength=size).reshape(n, NCAT)
     counts = np.bincount(key, minlength=size).reshape(n, NCAT)
     esd_sums = np.bincount(key, weights=np.where(esd, amounts, 0.0), minlength=size)
     esd_sums = esd_sums.reshape(n, NCAT)
-    out: dict[str, np.ndarray[Any, Any]] = {}
     for c in range(NCAT):
         out[f"P{c}"] = sums[:, c].astype(np.int64)
         out[f"N{c}"] = counts[:, c].astype(np.int64)

@@ -21,7 +21,9 @@ from fairpassage.law.audit import TRANSITIONS, Context, build_context
 from fairpassage.law.engagement import Engagement, Money
 from fairpassage.law.params import ParameterStore, Resolved
 from fairpassage.law.rules_jp import ESD_EXCLUDED
-from fairpassage.law.rules_vn import SSW_DISPATCH, _months_cap, jp_fee_param
+from fairpassage.law.rules_payee import PROHIBITIONS as JAPANESE_FEE_PROHIBITIONS
+from fairpassage.law.rules_vn import SSW_DISPATCH, _months_cap, jp_fee_param, jp_side_review
+from fairpassage.law.rules_vn import jp_side_candidates as _jp_candidates
 from fairpassage.law.taxonomy import CATEGORIES, ILO_CLASS
 
 CAT = {c: i for i, c in enumerate(CATEGORIES)}
@@ -183,11 +185,13 @@ class Group:
     capped: tuple[Capped, ...]
     jp_forbidden: int  # category mask the Japanese side must pay (violation when the worker paid)
     jp_open_key: str | None  # a Vietnamese date where the Japan annex is not known: its key
+    jp_review: int  # category mask that may hold an item on the list (needs review)
     prohibitions: tuple[Prohibition, ...]
     ilo_employer_pays: bool
     ilo_illegitimate: int  # category mask
     esd: Esd
     ilo_open: tuple[bool, bool]  # the ILO parameters are not known on the contract date
+    japanese_fees: Prohibition  # the Japanese rule on fees of Japanese organisations
 
 
 def group_constants(
@@ -221,6 +225,7 @@ def group_constants(
         capped=tuple(_capped(ctx, pid) for _rule, _cat, pid, _whole in CAPPED_RULES),
         jp_forbidden=mask(forbidden),
         jp_open_key=_open_key(jp_values),
+        jp_review=mask(jp_side_review(forbidden)),
         prohibitions=tuple(
             _prohibition(ctx, table.get(programme)) for table in PROHIBITION_PARAMS.values()
         ),
@@ -228,17 +233,19 @@ def group_constants(
         ilo_illegitimate=mask(ilo_bad.value) if ilo_bad.known and ilo_bad.value else 0,
         esd=_esd(ctx),
         ilo_open=(not ilo_pays.known, not ilo_bad.known),
+        japanese_fees=_prohibition(
+            ctx,
+            JAPANESE_FEE_PROHIBITIONS[programme][2]
+            if programme in JAPANESE_FEE_PROHIBITIONS
+            else None,
+        ),
     )
 
 
 def jp_side_candidates(store: ParameterStore) -> int:
-    """Categories any programme's Japanese side has ever had to pay (the rule's review set)."""
-    found: set[str] = set()
-    for entry in store.get("vn.jp_side_costs.categories").entries:
-        if not entry.unknown and isinstance(entry.value, dict):
-            for cats in entry.value.values():
-                found.update(cats)
-    return mask(found)
+    """Categories any programme's Japanese side has ever had to pay, and those that may hold
+    one of them (the rule's review set)."""
+    return mask(_jp_candidates(store.get("vn.jp_side_costs.categories").entries))
 
 
 def ilo_candidates(store: ParameterStore) -> int:

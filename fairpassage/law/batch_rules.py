@@ -40,6 +40,8 @@ RULE_IDS = (
     "ILO-EMPLOYER-PAYS",
     "ILO-ILLEGITIMATE-COST",
     "ESD-SENDING-FEE-CAP",
+    "JP-SUPERVISION-SUPPORT-FEES",
+    "JP-JAPANESE-PAYEE-FEES",
 )
 UNCLASSIFIED = "PAYMENT-UNCLASSIFIED"
 STATUS = pl.Enum(STATUSES)
@@ -205,7 +207,6 @@ def rule_columns(jp_possible: int, ilo_possible: int) -> list[pl.Expr]:
             ],
         )
     # VN-JP-SIDE-COSTS
-    bad_n = dynamic_sum("N", "jp_forbidden", jp_possible)
     bad_p = dynamic_sum("P", "jp_forbidden", jp_possible)
     exprs += outcome(
         5,
@@ -219,13 +220,21 @@ def rule_columns(jp_possible: int, ilo_possible: int) -> list[pl.Expr]:
                 },
             ),
             (
-                bad_n > 0,
+                bad_p > 0,  # a payment of 0 is never a violation
                 {
                     "status": "violation",
                     "key": "VN-JP-SIDE-COSTS.violation",
                     "limit": 0,
                     "excess": bad_p,
                     "paid": bad_p,
+                },
+            ),
+            (
+                dynamic_sum("N", "jp_review", jp_possible) > 0,
+                {
+                    "status": "needs_review",
+                    "key": "VN-JP-SIDE-COSTS.needs_review",
+                    "paid": dynamic_sum("P", "jp_review", jp_possible),
                 },
             ),
             (None, {"status": "not_applicable", "key": "generic.not_applicable"}),
@@ -237,7 +246,7 @@ def rule_columns(jp_possible: int, ilo_possible: int) -> list[pl.Expr]:
         applies, banned = pl.col(f"pr{j}_applies"), pl.col(f"pr{j}_banned")
         review = pl.col(f"pr{j}_review")
         if rule == "JP-DOCUMENT-RETENTION":
-            trig_n, trig_p, flag, key = pl.lit(0), pl.lit(0, pl.Int64), "passport_held", rule
+            trig_p, flag, key = pl.lit(0, pl.Int64), "passport_held", rule
             off: list[tuple[pl.Expr | None, dict[str, Any]]] = [
                 (
                     ~applies & _flag_true(flag),
@@ -248,7 +257,7 @@ def rule_columns(jp_possible: int, ilo_possible: int) -> list[pl.Expr]:
         else:
             deposit = rule.endswith("DEPOSIT-PENALTY")
             m = DEPOSIT_PENALTY if deposit else 0
-            trig_n, trig_p = static_sum("N", m), static_sum("P", m)
+            trig_p = static_sum("P", m)
             flag = "penalty_contract" if deposit else "forced_savings"
             key = "JP-DEPOSIT-PENALTY" if deposit else rule
             off = [
@@ -257,7 +266,7 @@ def rule_columns(jp_possible: int, ilo_possible: int) -> list[pl.Expr]:
                     {"status": "not_applicable", "key": "generic.not_applicable", "paid": trig_p},
                 )
             ]
-        triggered = (trig_n > 0) | _flag_true(flag)
+        triggered = (trig_p > 0) | _flag_true(flag)  # a payment of 0 is never a violation
         exprs += outcome(
             i,
             [
@@ -288,7 +297,9 @@ def rule_columns(jp_possible: int, ilo_possible: int) -> list[pl.Expr]:
             ],
         )
     # ILO-EMPLOYER-PAYS
-    rr_n, rr_p = static_sum("N", RECRUITMENT_MASK), static_sum("P", RECRUITMENT_MASK)
+    # fees paid to organisations in Japan (PJ) are recruitment fees too
+    rr_n = static_sum("N", RECRUITMENT_MASK) + pl.col("NJ")
+    rr_p = static_sum("P", RECRUITMENT_MASK) + pl.col("PJ")
     exprs += outcome(
         10,
         [
@@ -312,25 +323,21 @@ def rule_columns(jp_possible: int, ilo_possible: int) -> list[pl.Expr]:
             (None, {"status": "compliant", "key": "ILO-EMPLOYER-PAYS.compliant", "paid": rr_p}),
         ],
     )
-    # ILO-ILLEGITIMATE-COST
-    il_n, il_p = (
-        dynamic_sum("N", "ilo_bad", ilo_possible),
-        dynamic_sum("P", "ilo_bad", ilo_possible),
-    )
+    # ILO-ILLEGITIMATE-COST: a standard, not law - it advises and never makes a violation
+    il_p = dynamic_sum("P", "ilo_bad", ilo_possible)
     exprs += outcome(
         11,
         [
             (
-                il_n > 0,
+                il_p > 0,
                 {
-                    "status": "violation",
-                    "key": "ILO-ILLEGITIMATE-COST.violation",
+                    "status": "advisory",
+                    "key": "ILO-ILLEGITIMATE-COST.advisory",
                     "limit": 0,
-                    "excess": il_p,
                     "paid": il_p,
                 },
             ),
-            (None, {"status": "not_applicable", "key": "none_listed.not_applicable"}),
+            (None, {"status": "not_applicable", "key": "none_listed.not_applicable", "paid": il_p}),
         ],
     )
     # ESD-SENDING-FEE-CAP
@@ -374,6 +381,49 @@ def rule_columns(jp_possible: int, ilo_possible: int) -> list[pl.Expr]:
             ),
         ],
     )
+    # Fees of Japanese organisations (rules_payee): sums PJF (all), PJA (supervision), PJB
+    # (support); the programme decides which of them its Japanese rule covers.
+    programme = pl.col("programme_v")
+    cov_p = (
+        pl.when(programme == "titp")
+        .then(pl.col("PJA"))
+        .when(programme == "ssw")
+        .then(pl.col("PJB"))
+        .otherwise(0)
+    )
+    cov_n = (
+        pl.when(programme == "titp")
+        .then(pl.col("NJA"))
+        .when(programme == "ssw")
+        .then(pl.col("NJB"))
+        .otherwise(0)
+    )
+    rule = "JP-SUPERVISION-SUPPORT-FEES"
+    exprs += outcome(
+        13,
+        [
+            (
+                (cov_n == 0) | ~pl.col("jf_applies"),
+                {"status": "not_applicable", "key": "generic.not_applicable"},
+            ),
+            (~pl.col("jf_banned"), {"status": "needs_review", "key": pl.col("jf_review")}),
+            (
+                cov_p > 0,
+                {"status": "violation", "key": f"{rule}.violation", "excess": cov_p, "limit": 0},
+            ),
+            (None, {"status": "compliant", "key": "none_listed.compliant", "limit": 0}),
+        ],
+        cov_p,
+    )
+    open_n, open_p = pl.col("NJF") - cov_n, pl.col("PJF") - cov_p
+    exprs += outcome(
+        14,
+        [
+            (open_n == 0, {"status": "not_applicable", "key": "generic.not_applicable"}),
+            (None, {"status": "needs_review", "key": "JP-JAPANESE-PAYEE-FEES.needs_review"}),
+        ],
+        open_p,
+    )
     return exprs
 
 
@@ -416,19 +466,14 @@ def summary_columns() -> list[pl.Expr]:
         pl.when(_violation(3)).then(pl.lit(mask(["selection_fee"]))).otherwise(0),
         pl.when(_violation(5)).then(pl.col("jp_forbidden")).otherwise(0),
         pl.when(_violation(6) | _violation(7)).then(pl.lit(DEPOSIT_PENALTY)).otherwise(0),
-        pl.when(_violation(11)).then(pl.col("ilo_bad")).otherwise(0),
     ]
     whole = reduce(lambda a, b: a | b, whole_parts).cast(pl.Int64).alias("whole_mask")
     return [whole]
 
 
 def whole_possible(jp_possible: int, ilo_possible: int) -> int:
-    return (
-        mask(["brokerage", "deposit", "selection_fee"])
-        | DEPOSIT_PENALTY
-        | jp_possible
-        | ilo_possible
-    )
+    del ilo_possible  # the ILO standard advises: it never makes a payment unlawful
+    return mask(["brokerage", "deposit", "selection_fee"]) | DEPOSIT_PENALTY | jp_possible
 
 
 def excess_column(possible: int) -> pl.Expr:
@@ -455,6 +500,7 @@ def excess_column(possible: int) -> pl.Expr:
         + partial(0, outside("service_fee"))
         + partial(4, outside("fund_contribution"))
         + partial(12, esd_rest)
+        + pl.when(_violation(13)).then(pl.col("13_excess")).otherwise(0)
     ).alias("excess_vnd")
 
 
@@ -468,8 +514,11 @@ def totals_columns() -> list[pl.Expr]:
             n = n + N(UNKNOWN_CAT)
         counts.append(n.alias(status))
     return [
-        static_sum("P", (1 << len(CATEGORIES)) - 1).add(P(UNKNOWN_CAT)).alias("total_paid_vnd"),
-        static_sum("P", BORNE_MASK).alias("worker_borne_recruitment_costs_vnd"),
+        static_sum("P", (1 << len(CATEGORIES)) - 1)
+        .add(P(UNKNOWN_CAT))
+        .add(pl.col("PJ"))
+        .alias("total_paid_vnd"),
+        static_sum("P", BORNE_MASK).add(pl.col("PJ")).alias("worker_borne_recruitment_costs_vnd"),
         P(UNKNOWN_CAT).alias("unclassified_vnd"),
         *counts,
     ]

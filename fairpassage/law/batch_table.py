@@ -32,6 +32,7 @@ def group_table(
             row[f"cap{k}_open"] = capped.open_key
         row["jp_forbidden"] = g.jp_forbidden
         row["jp_open_key"] = g.jp_open_key
+        row["jp_review"] = g.jp_review
         row["ilo_pays_open"], row["ilo_bad_open"] = g.ilo_open
         for j, p in enumerate(g.prohibitions):
             row[f"pr{j}_applies"] = p.applies
@@ -39,6 +40,9 @@ def group_table(
             row[f"pr{j}_review"] = p.review_key or PLACEHOLDER_KEY
         row["ilo_pays"] = g.ilo_employer_pays
         row["ilo_bad"] = g.ilo_illegitimate
+        row["jf_applies"] = g.japanese_fees.applies
+        row["jf_banned"] = g.japanese_fees.banned
+        row["jf_review"] = g.japanese_fees.review_key or PLACEHOLDER_KEY
         row["esd_kind"] = g.esd.kind
         row["esd_factor"] = str(g.esd.months) if g.esd.months is not None else None
         row["esd_factor_f"] = float(g.esd.months) if g.esd.months is not None else None
@@ -46,6 +50,7 @@ def group_table(
     schema: dict[str, Any] = {k: keys.schema[k] for k in GROUP_KEYS}
     schema.update({"sf_spec": pl.Int64, "jp_forbidden": pl.Int64, "jp_open_key": MESSAGE})
     schema.update({"ilo_pays_open": pl.Boolean, "ilo_bad_open": pl.Boolean})
+    schema["jp_review"] = pl.Int64
     for k in range(4):
         schema[f"cap{k}_limit"] = pl.Int64
         schema[f"cap{k}_open"] = MESSAGE
@@ -57,6 +62,9 @@ def group_table(
         {
             "ilo_pays": pl.Boolean,
             "ilo_bad": pl.Int64,
+            "jf_applies": pl.Boolean,
+            "jf_banned": pl.Boolean,
+            "jf_review": MESSAGE,
             "esd_kind": pl.String,
             "esd_factor": pl.String,
             "esd_factor_f": pl.Float64,

@@ -33,6 +33,17 @@ PAYEES = (
     "government",
     "other",
     "unknown",
+    # Added in December 2026 (issue 14): who in Japan was paid decides which law applies.
+    "jp_supervising_organisation",
+    "jp_placement_agency",
+    "jp_support_organisation",
+)
+#: Payees in Japan: a fee paid to them is not a Vietnamese service fee.
+JAPANESE_PAYEES = (
+    "japanese_side",
+    "jp_supervising_organisation",
+    "jp_placement_agency",
+    "jp_support_organisation",
 )
 SENDERS = ("service_enterprise", "public_unit")
 CONDUCT_FIELDS = ("passport_held", "penalty_contract", "forced_savings")

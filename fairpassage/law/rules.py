@@ -24,6 +24,7 @@ from fairpassage.law.rules_jp import (
     jp_ssw_deposit_penalty,
     unclassified,
 )
+from fairpassage.law.rules_payee import japanese_payee_fees, supervision_support_fees
 from fairpassage.law.rules_vn import (
     brokerage_from_worker,
     fund_contribution,
@@ -47,6 +48,8 @@ RULES: tuple[Rule, ...] = (
     ilo_employer_pays,
     ilo_illegitimate,
     esd_sending_fee_cap,
+    supervision_support_fees,
+    japanese_payee_fees,
     unclassified,
 )
 
@@ -64,6 +67,11 @@ def run_audit(
 ) -> AuditResult:
     ctx = build_context(engagement, store)
     findings: list[Finding] = []
+    inferred = {i.index for i in ctx.items if i.category_source == "inferred"}
     for rule in rules if rules is not None else RULES:
-        findings.extend(apply_rule(rule, ctx))
+        for finding in apply_rule(rule, ctx):
+            # a category read from the person's words, not chosen, is never a verified finding
+            if finding.status != "not_applicable":
+                finding.inferred_payments = tuple(i for i in finding.payments if i in inferred)
+            findings.append(finding)
     return AuditResult(ctx, tuple(findings))

@@ -29,7 +29,7 @@ def _jp_prohibition(
         "dates": (ctx.jp_date,),
     }
     prog = {"programme": programme}
-    triggered = bool(items) or flag is True
+    triggered = paid > 0 or flag is True  # a payment of 0 is never a violation
     if param_id is None:
         return [Finding(status="not_applicable", message_key="generic.not_applicable", **base)]
     if not triggered:  # nothing to judge: the ban is not looked up
@@ -162,6 +162,8 @@ def ilo_employer_pays(ctx: Context) -> list[Finding]:
 
 
 def ilo_illegitimate(ctx: Context) -> list[Finding]:
+    """The ILO definition is a standard, not law in Viet Nam or Japan: it advises, with the
+    amount, and never makes a violation (nor counts in the excess or the refund letter)."""
     rule = "ILO-ILLEGITIMATE-COST"
     r = ctx.value("ilo.illegitimate_costs.categories", ctx.engagement.signed_on)
     cats = tuple(r.value) if r.known and r.value else ()
@@ -173,7 +175,7 @@ def ilo_illegitimate(ctx: Context) -> list[Finding]:
         "paid_vnd": total(items),
         "payments": indices(items),
     }
-    if not items:
+    if total(items) <= 0:
         return [
             Finding(
                 status="not_applicable",
@@ -184,11 +186,9 @@ def ilo_illegitimate(ctx: Context) -> list[Finding]:
         ]
     return [
         Finding(
-            status="violation",
-            message_key=f"{rule}.violation",
+            status="advisory",
+            message_key=f"{rule}.advisory",
             limit_vnd=0,
-            excess_vnd=total(items),
-            whole_payments_unlawful=True,
             message_params={"what": categories_of(items)},
             **base,
         )
@@ -196,7 +196,16 @@ def ilo_illegitimate(ctx: Context) -> list[Finding]:
 
 
 ESD_COUNTED_PAYEES = ("sending_organisation", "broker", "unknown")
-ESD_EXCLUDED = ("fund_contribution", "other")
+# Not fees of a sending organisation: the Fund, personal costs, and costs of life and work in
+# Japan (a landlord's deposit, fees of Japanese organisations).
+ESD_EXCLUDED = (
+    "fund_contribution",
+    "other",
+    "housing_deposit",
+    "job_change_fee",
+    "support_fee",
+    "supervision_fee",
+)
 
 
 def esd_sending_fee_cap(ctx: Context) -> list[Finding]:

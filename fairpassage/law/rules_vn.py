@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from fairpassage.law.audit import Context, Finding, round_vnd, to_vnd
+from fairpassage.law.audit import Context, Finding, Item, round_vnd, to_vnd
+from fairpassage.law.engagement import JAPANESE_PAYEES
 from fairpassage.law.params import Resolved
 from fairpassage.law.rulekit import categories_of, indices, total
 
@@ -52,6 +53,12 @@ class _Cap:
 
     def upper(self, wage: Decimal) -> Decimal | None:
         return None if self.months is None else wage * self.months
+
+
+def vietnamese_side(items: list[Item]) -> list[Item]:
+    """Payments a Vietnamese fee rule reads: not those paid to an organisation in Japan (a fee
+    paid there is judged by the Japanese rule, see ``rules_payee``)."""
+    return [i for i in items if i.payment.payee not in JAPANESE_PAYEES]
 
 
 # --------------------------------------------------------------------------- VN-SERVICE-FEE-CAP
@@ -117,7 +124,7 @@ def _dispatch_months(ctx: Context, used: list[Resolved]) -> Decimal | bool | Non
 def _service_fee_finding(ctx: Context, same: bool) -> Finding:
     rule = "VN-SERVICE-FEE-CAP"
     e = ctx.engagement
-    items = ctx.items_in(["service_fee"])
+    items = vietnamese_side(ctx.items_in(["service_fee"]))
     paid = total(items)
     used: list[Resolved] = list(ctx.transitions_used)
     base: dict[str, Any] = {
@@ -249,8 +256,11 @@ def _capped_categories(
     whole: bool,
     violation_key: str = "prohibited.violation",
     compliant_key: str | None = None,
+    vietnamese_fee: bool = False,
 ) -> list[Finding]:
     items = ctx.items_in(categories)
+    if vietnamese_fee:
+        items = vietnamese_side(items)
     paid = total(items)
     used: list[Resolved] = list(ctx.transitions_used)
     base: dict[str, Any] = {
@@ -317,6 +327,7 @@ def brokerage_from_worker(ctx: Context) -> list[Finding]:
         ("brokerage",),
         "vn.brokerage.max_from_worker_vnd",
         whole=True,
+        vietnamese_fee=True,
     )
 
 
@@ -333,6 +344,7 @@ def selection_fee(ctx: Context) -> list[Finding]:
         ("selection_fee",),
         "vn.selection_fee.max_from_worker_vnd",
         whole=True,
+        vietnamese_fee=True,
     )
 
 
@@ -348,16 +360,39 @@ def fund_contribution(ctx: Context) -> list[Finding]:
     )
 
 
+#: A category that may hold an item the Japanese side pays without saying which one: travel
+#: whose trip is not said, an air ticket whose direction is not said.
+MAY_HOLD: dict[str, tuple[str, ...]] = {
+    "travel": ("flight_to_japan", "flight_home", "air_ticket", "domestic_travel"),
+    "air_ticket": ("flight_to_japan", "flight_home"),
+}
+
+
+def jp_side_review(listed: set[str]) -> set[str]:
+    """Categories not on the Japanese side's list that may hold an item on it."""
+    return {c for c, inner in MAY_HOLD.items() if c not in listed and listed & set(inner)}
+
+
+def jp_side_candidates(param_entries: Any) -> set[str]:
+    """Every category any programme's list ever names, and those that may hold one of them."""
+    found: set[str] = set()
+    for entry in param_entries:
+        if not entry.unknown and isinstance(entry.value, dict):
+            for cats in entry.value.values():
+                found.update(cats)
+    return found | jp_side_review(found)
+
+
 def jp_side_costs(ctx: Context) -> list[Finding]:
+    """Items (not whole categories) the Japanese side must pay (Circular 02/2024 Annex II).
+
+    A payment of an item on the list is a violation; one that may or may not be on it (travel
+    whose trip is not said, an air ticket whose direction is not said) needs review; anything
+    else (domestic travel, the SSW flight home, test fees) is not on the list."""
     rule = "VN-JP-SIDE-COSTS"
     pid = "vn.jp_side_costs.categories"
     programme = ctx.engagement.programme
-    param = ctx.store.get(pid)
-    candidates: set[str] = set()
-    for entry in param.entries:
-        if not entry.unknown and isinstance(entry.value, dict):
-            for cats in entry.value.values():
-                candidates.update(cats)
+    candidates = jp_side_candidates(ctx.store.get(pid).entries)
     used: list[Resolved] = list(ctx.transitions_used)
     base: dict[str, Any] = {"rule": rule, "used": used, "dates": ctx.vn_dates}
     maybe = ctx.items_in(sorted(candidates))
@@ -383,7 +418,7 @@ def jp_side_costs(ctx: Context) -> list[Finding]:
     for r in values:
         if isinstance(r.value, dict):
             forbidden.update(r.value.get(programme, []))
-    bad = ctx.items_in(sorted(forbidden))
+    bad = [i for i in ctx.items_in(sorted(forbidden)) if i.amount_vnd > 0]
     prog = {"programme": programme}
     if bad:
         return [
@@ -396,6 +431,18 @@ def jp_side_costs(ctx: Context) -> list[Finding]:
                 payments=indices(bad),
                 whole_payments_unlawful=True,
                 message_params={"what": categories_of(bad), **prog},
+                **base,
+            )
+        ]
+    unsaid = ctx.items_in(sorted(jp_side_review(forbidden)))
+    if unsaid:
+        return [
+            Finding(
+                status="needs_review",
+                message_key=f"{rule}.needs_review",
+                paid_vnd=total(unsaid),
+                payments=indices(unsaid),
+                message_params={"what": categories_of(unsaid), **prog},
                 **base,
             )
         ]

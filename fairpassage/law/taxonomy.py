@@ -1,7 +1,9 @@
 """Cost categories, their ILO class, and the multilingual label classifier.
 
-The classifier folds a label (NFKC, case, Vietnamese diacritics and đ, full/half width, katakana to
-hiragana, punctuation) and looks for lexicon phrases in it:
+The classifier folds a label with the same function that folds organisation names
+(:func:`fairpassage.text.normalise.fold`: NFKC, case, Vietnamese diacritics and đ, full/half width,
+hiragana to katakana, punctuation), so a fix to folding reaches both, and looks for lexicon phrases
+in it:
 
 * phrases match on word boundaries (Latin script) or as substrings (Japanese);
 * when matches overlap, the longest (most specific) one wins: "tư cách lưu trú" (visa) beats
@@ -16,12 +18,11 @@ hiragana, punctuation) and looks for lexicon phrases in it:
 from __future__ import annotations
 
 import difflib
-import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
 from fairpassage.law.lexicon import BLOCK, LEXICON
+from fairpassage.text.normalise import fold
 
 CATEGORIES: tuple[str, ...] = (
     "service_fee",
@@ -41,7 +42,25 @@ CATEGORIES: tuple[str, ...] = (
     "bribe",
     "penalty_bond",
     "other",
+    # Added in December 2026 where the law splits an older category (issue 14). The older codes
+    # stay valid: "travel" is travel whose trip is not said, "skills_training" and
+    # "language_training" are training (a test has its own code).
+    "flight_to_japan",
+    "flight_home",
+    "air_ticket",
+    "domestic_travel",
+    "language_test",
+    "skills_test",
+    # Costs of life and work in Japan that look like recruitment costs but are not the same thing.
+    "housing_deposit",
+    "job_change_fee",
+    "support_fee",
+    "supervision_fee",
 )
+
+#: Categories that are fees of a Japanese organisation (a supervising organisation, a registered
+#: support organisation, a Japanese placement agency): never a Vietnamese service fee.
+JAPANESE_FEE_CATEGORIES: tuple[str, ...] = ("job_change_fee", "support_fee", "supervision_fee")
 
 IloClass = Literal["recruitment_fee", "related_cost", "illegitimate", "not_recruitment_cost"]
 
@@ -66,6 +85,16 @@ ILO_CLASS: dict[str, IloClass] = {
     "accommodation": "related_cost",
     "fund_contribution": "related_cost",
     "other": "not_recruitment_cost",
+    "flight_to_japan": "related_cost",
+    "flight_home": "related_cost",
+    "air_ticket": "related_cost",
+    "domestic_travel": "related_cost",
+    "language_test": "related_cost",
+    "skills_test": "related_cost",
+    "housing_deposit": "not_recruitment_cost",
+    "job_change_fee": "recruitment_fee",
+    "support_fee": "related_cost",
+    "supervision_fee": "recruitment_fee",
 }
 
 CATEGORY_NAMES: dict[str, dict[str, str]] = {
@@ -94,47 +123,46 @@ CATEGORY_NAMES: dict[str, dict[str, str]] = {
     "bribe": {"vi": "tiền lót tay, hối lộ", "ja": "賄賂", "en": "bribe"},
     "penalty_bond": {"vi": "tiền phạt, thế chấp", "ja": "違約金・担保", "en": "penalty or bond"},
     "other": {"vi": "khoản khác", "ja": "その他", "en": "other"},
+    "flight_to_japan": {
+        "vi": "vé máy bay sang Nhật Bản",
+        "ja": "日本への航空券",
+        "en": "flight to Japan",
+    },
+    "flight_home": {"vi": "vé máy bay về nước", "ja": "帰国の航空券", "en": "flight home"},
+    "air_ticket": {
+        "vi": "vé máy bay (không rõ chiều đi hay về)",
+        "ja": "航空券（行き・帰りの別なし）",
+        "en": "air ticket (direction not stated)",
+    },
+    "domestic_travel": {
+        "vi": "đi lại trong nước",
+        "ja": "国内の交通費",
+        "en": "domestic travel",
+    },
+    "language_test": {"vi": "thi tiếng", "ja": "語学試験の受験料", "en": "language test fee"},
+    "skills_test": {"vi": "thi tay nghề", "ja": "技能試験の受験料", "en": "skills test fee"},
+    "housing_deposit": {
+        "vi": "tiền cọc thuê nhà",
+        "ja": "敷金・礼金",
+        "en": "landlord's deposit",
+    },
+    "job_change_fee": {"vi": "phí chuyển việc", "ja": "転職手数料", "en": "job-change fee"},
+    "support_fee": {
+        "vi": "phí của tổ chức hỗ trợ đã đăng ký",
+        "ja": "登録支援機関の費用",
+        "en": "registered support organisation fee",
+    },
+    "supervision_fee": {
+        "vi": "phí quản lý của tổ chức quản lý (nghiệp đoàn)",
+        "ja": "監理費",
+        "en": "supervision fee",
+    },
 }
 
-_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
-_KATA_START, _KATA_END = 0x30A1, 0x30F6
 FUZZY_THRESHOLD = 0.86
 FUZZY_MIN_LEN = 8
 
-
-def _is_latin(ch: str) -> bool:
-    return ord(ch) < 0x0250 or 0x1E00 <= ord(ch) <= 0x1EFF
-
-
-def strip_vietnamese(text: str) -> str:
-    """Remove accents from Latin letters (đ -> d) but keep Japanese voiced marks."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    out: list[str] = []
-    prev_latin = False
-    for ch in unicodedata.normalize("NFD", text):
-        if unicodedata.combining(ch):
-            if prev_latin:
-                continue
-            out.append(ch)
-            continue
-        prev_latin = _is_latin(ch)
-        out.append(ch)
-    return unicodedata.normalize("NFC", "".join(out))
-
-
-def katakana_to_hiragana(text: str) -> str:
-    return "".join(
-        chr(ord(ch) - 0x60) if _KATA_START <= ord(ch) <= _KATA_END else ch for ch in text
-    )
-
-
-def fold(text: str) -> str:
-    """The matching form of a label: NFKC, case-folded, unaccented, hiragana, single spaces."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = strip_vietnamese(text)
-    text = katakana_to_hiragana(text)
-    text = _PUNCT.sub(" ", text)
-    return text.strip()
+__all__ = ["CATEGORIES", "CATEGORY_NAMES", "ILO_CLASS", "Classification", "classify", "fold"]
 
 
 def _has_cjk(text: str) -> bool:

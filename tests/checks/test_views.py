@@ -9,9 +9,11 @@ import pytest
 from django.test import Client
 
 from fairpassage import law
+from fairpassage.checks import forms
 from fairpassage.checks.models import FeeCheck
 from fairpassage.core import services
 from fairpassage.core.models import AuditEvent, Organisation, Role, User
+from fairpassage.law.engagement import PAYEES
 from tests.checks.conftest import pdf_text_and_fonts
 from tests.factories import OrganisationFactory, UserFactory, login_verified
 
@@ -193,6 +195,63 @@ def test_law_page_lists_every_parameter_and_unknowns(client: Client) -> None:
     assert "not yet known" in html
     assert law.rules_version() in html
     assert "{&#x27;" not in html  # structured values are laid out, not printed as Python
+
+
+@pytest.mark.django_db
+def test_a_guessed_kind_of_cost_is_asked_about_and_corrected_without_javascript(
+    client: Client,
+) -> None:
+    response = client.post("/en/fee-check/", FORM)
+    report = response.context["report"]
+    deposit = next(f for f in report["findings"] if f["rule"] == "VN-WORKER-DEPOSIT-JAPAN")
+    assert deposit["status"] == "violation" and deposit["verified"] is False
+    assert deposit["inferred_payments"] == [1]
+    html = response.content.decode()
+    assert "We read “tien coc” as Deposit — is that right?" in html
+    corrections = response.context["corrections"]
+    assert [c["field"] for c in corrections] == ["payments-0-category", "payments-1-category"]
+    # One tap: the small form posts the same check again with the category chosen.
+    again = dict(corrections[1]["hidden"])
+    assert again["payments-0-label"] == "phi dich vu" and "payments-1-category" not in again
+    again["payments-1-category"] = "housing_deposit"
+    corrected = client.post("/en/fee-check/", again).context["report"]
+    item = corrected["items"][1]
+    assert (item["category"], item["category_source"]) == ("housing_deposit", "given")
+    rule = next(f for f in corrected["findings"] if f["rule"] == "VN-WORKER-DEPOSIT-JAPAN")
+    assert rule["status"] == "not_applicable"
+
+
+def test_the_page_offers_every_category_and_payee_of_the_law() -> None:
+    assert {c for c, _ in forms.CATEGORIES if c} == set(law.CATEGORIES)
+    assert {p for p, _ in forms.PAYEES if p} == set(PAYEES) - {"unknown"}
+
+
+@pytest.mark.django_db
+def test_a_fee_paid_to_a_supervising_organisation_is_not_under_the_vietnamese_cap(
+    client: Client,
+) -> None:
+    form = {
+        **FORM,
+        "payments-1-label": "kanrihi",
+        "payments-1-category": "supervision_fee",
+        "payments-1-payee": "jp_supervising_organisation",
+    }
+    report = client.post("/en/fee-check/", form).context["report"]
+    by_rule = {f["rule"]: f for f in report["findings"]}
+    assert by_rule["VN-SERVICE-FEE-CAP"]["paid_vnd"] == 120_000_000
+    assert by_rule["JP-SUPERVISION-SUPPORT-FEES"]["status"] == "violation"
+    assert by_rule["JP-SUPERVISION-SUPPORT-FEES"]["paid_vnd"] == 30_000_000
+
+
+@pytest.mark.django_db
+def test_the_chart_and_the_excess_count_only_binding_rules(client: Client) -> None:
+    form = {**FORM, "payments-1-label": "tien lot tay", "payments-1-amount": "3000000"}
+    response = client.post("/en/fee-check/", form)
+    report = response.context["report"]
+    ilo = next(f for f in report["findings"] if f["rule"] == "ILO-ILLEGITIMATE-COST")
+    assert (ilo["status"], ilo["paid_vnd"]) == ("advisory", 3_000_000)
+    assert report["summary"]["excess_vnd"] == 28_200_000  # the service fee over its cap only
+    assert [bar["rule"] for bar in response.context["chart"]["bars"]] == ["VN-SERVICE-FEE-CAP"]
 
 
 #: Visitors of the saved fee-check pages: each role of the saving organisation ("own") and of

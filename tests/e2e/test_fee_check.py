@@ -70,3 +70,24 @@ def test_fee_check_works_without_javascript(live_server: Any, browser: Any) -> N
     page.locator("button[name=check]").click()
     expect(page.locator("#result")).to_contain_text("VN-BROKERAGE-FROM-WORKER")
     context.close()
+
+
+def test_a_guessed_kind_of_cost_is_corrected_in_one_tap_without_javascript(
+    live_server: Any, browser: Any
+) -> None:
+    context = browser.new_context(
+        java_script_enabled=False, locale="vi-VN", viewport={"width": 360, "height": 740}
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/vi/fee-check/")
+    fill_contract(page)
+    fill_payment(page, 0, "tien coc", "20000000")
+    page.locator("button[name=check]").click()
+    corrections = page.locator("#corrections")
+    expect(corrections).to_contain_text("“tien coc”")
+    expect(page.locator("#correct-0")).to_have_value("deposit")
+    page.select_option("#correct-0", "housing_deposit")
+    corrections.locator("button[type=submit]").first.click()
+    expect(page.locator("table.items")).to_contain_text("Tiền cọc thuê nhà (shikikin)")
+    expect(page.locator("#correct-0")).to_have_count(0)
+    context.close()

@@ -448,3 +448,66 @@ def test_a_killed_batch_leaves_no_output_and_runs_again(tmp_path: Path) -> None:
     ]
     assert pl.read_parquet(out / "engagements.parquet").height == 150_000
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]  # leftovers removed
+
+
+NEW_CATEGORIES = (
+    "flight_to_japan",
+    "flight_home",
+    "air_ticket",
+    "domestic_travel",
+    "travel",
+    "language_test",
+    "skills_test",
+    "housing_deposit",
+    "job_change_fee",
+    "support_fee",
+    "supervision_fee",
+    "service_fee",
+    "brokerage",
+    "selection_fee",
+    "bribe",
+    "deposit",
+)
+JAPANESE_PAYEES = (
+    "japanese_side",
+    "jp_supervising_organisation",
+    "jp_placement_agency",
+    "jp_support_organisation",
+    "sending_organisation",
+    "unknown",
+)
+
+
+def test_issue_14_inputs_agree_with_the_single_check_on_the_batch_path() -> None:
+    """Every programme and stage on both sides of each date, with the categories and payees of
+    issue 14 (fees of Japanese organisations, Japanese-side items, life-in-Japan costs) and
+    payments of 0: the batch path itself, not the single check, gives the same findings."""
+    inputs: list[dict[str, Any]] = []
+    k = 0
+    for programme, stages in STAGES.items():
+        for stage in stages:
+            for signed in ("2019-06-01", "2022-01-10", "2024-05-20", "2026-07-01", "2027-05-01"):
+                payments = []
+                for j, category in enumerate(NEW_CATEGORIES):
+                    payee = JAPANESE_PAYEES[(j + k) % len(JAPANESE_PAYEES)]
+                    amount = 0 if (j + k) % 5 == 0 else 1_000_000 * (j + 1)
+                    payments.append(
+                        {"category": category, "amount": amount, "currency": "VND", "payee": payee}
+                    )
+                k += 1
+                inputs.append(
+                    {
+                        "programme": programme,
+                        "stage": stage,
+                        # answered: an unanswered stage-3 question goes to the single check
+                        "same_sending_and_supervising": k % 2 == 0,
+                        "contract_months": 36,
+                        "monthly_basic_wage": {"amount": 180000, "currency": "JPY"},
+                        "fx": {"JPY": 170},
+                        "signed_on": signed,
+                        "departs_on": signed,
+                        "payments": payments,
+                    }
+                )
+    stats = compare(inputs)
+    assert stats["single_path"] == 0 and stats["batch_path"] == len(inputs)

@@ -22,7 +22,14 @@ from fairpassage.law import check_fees
 from fairpassage.law.audit import build_context
 from fairpassage.law.batch import audit_tables
 from fairpassage.law.batch_io import frames_from_inputs
-from fairpassage.law.engagement import STAGES, Conduct, Engagement, Money, Payment
+from fairpassage.law.engagement import (
+    JAPANESE_PAYEES,
+    STAGES,
+    Conduct,
+    Engagement,
+    Money,
+    Payment,
+)
 from fairpassage.law.params import ParameterStore, Resolved
 from fairpassage.law.rules import RULES, apply_rule
 from fairpassage.law.taxonomy import CATEGORIES
@@ -46,9 +53,11 @@ class RecordingStore(ParameterStore):
         return resolved
 
 
-def _payments(amount: int) -> tuple[Payment, ...]:
+def _payments(
+    amount: int, payees: tuple[str, ...] = ("sending_organisation",)
+) -> tuple[Payment, ...]:
     return tuple(
-        Payment(i, c, c, Money(Decimal(amount), "VND"), None, "sending_organisation")
+        Payment(i, c, c, Money(Decimal(amount), "VND"), None, payees[i % len(payees)])
         for i, c in enumerate(CATEGORIES)
     )
 
@@ -74,6 +83,19 @@ def variants() -> Iterator[tuple[str, dict[str, Any]]]:
         "public-unit",
         {"programme": "titp", "stage": "titp1", "sender": "public_unit", **everything},
     )
+    # Every category paid to organisations in Japan: the fees of Japanese organisations are read
+    # by the Japanese rules (JP-SUPERVISION-SUPPORT-FEES reads the TITP supervision-fee ban and
+    # the SSW support-cost ban), not by the Vietnamese ceilings.
+    for programme, stage in (("titp", "titp1"), ("ssw", "ssw1")):
+        yield (
+            f"{programme}-japanese-payees",
+            {
+                "programme": programme,
+                "stage": stage,
+                "payments": _payments(1_000_000, JAPANESE_PAYEES),
+                "conduct": Conduct(True, True, True),
+            },
+        )
     yield "extension", {"programme": "ssw", "stage": "ssw1", "extension_months": 24, **everything}
     yield (
         "jp-paid",
@@ -134,6 +156,7 @@ def test_every_rule_on_every_day_answers_needs_review_where_a_parameter_is_open(
     store = RecordingStore()
     started = time.perf_counter()
     checked = opened = 0
+    opened_rules: set[str] = set()
     failures: list[str] = []
     single: dict[tuple[str, str], tuple[Any, ...]] = {}
     inputs = []
@@ -158,6 +181,7 @@ def test_every_rule_on_every_day_answers_needs_review_where_a_parameter_is_open(
                 if not missing:
                     continue
                 opened += 1
+                opened_rules.add(rule.__name__)
                 for f in findings:
                     named = {m["id"] for m in f.extra.get("missing_parameters", [])}
                     if f.status != "needs_review" or not missing <= named:
@@ -167,6 +191,8 @@ def test_every_rule_on_every_day_answers_needs_review_where_a_parameter_is_open(
     print(f"  {len(RULES)} rules), {opened} with an open parameter, {seconds:.1f} s")
     assert not failures, "\n".join(failures[:20])
     assert opened > 0
+    # the rules of issue 14 items 2 and 3 are among those met with an open parameter
+    assert {"supervision_support_fees", "jp_side_costs"} <= opened_rules
     # The batch path, on the same engagements (those with the new inputs go through the single
     # check itself, so they are left out here; test_batch checks that routing).
     started = time.perf_counter()

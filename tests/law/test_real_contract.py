@@ -13,7 +13,11 @@ What the template does not say, and this fixture assumes (each verdict below hol
 * the basic wage: 180,000 JPY a month at 170 VND/JPY = 30,600,000 VND, so the Law's general
   ceiling for 36 months is 3 x 30,600,000 = 91,800,000 VND;
 * nothing reported about passports, penalty contracts or forced savings (not asked);
-* every item is paid to the sending company and its category chosen by hand, not guessed.
+* every item is paid to the sending company and its category chosen by hand, not guessed;
+* the three travel lines are split as the Japanese side's list splits them (issue 14, item 3):
+  the air ticket Viet Nam - workplace is the flight to Japan (``flight_to_japan``; 0, the
+  contract says the supervising organisation pays it); travel during the 6-9 months of training
+  and the airport transfer are travel inside Viet Nam (``domestic_travel``).
 
 The verdict of every rule is written by hand, with its reason, and compared with the engine.
 """
@@ -30,7 +34,7 @@ PAYMENTS: list[dict[str, Any]] = [
     {"label": "Quỹ Hỗ trợ việc làm ngoài nước", "category": "fund_contribution", "amount": 100_000},
     {
         "label": "Vé máy bay Việt Nam - nơi làm việc (nghiệp đoàn trả)",
-        "category": "travel",
+        "category": "flight_to_japan",
         "amount": 0,
     },
     {"label": "Hộ chiếu", "category": "documents", "amount": 200_000},
@@ -39,11 +43,11 @@ PAYMENTS: list[dict[str, Any]] = [
     {"label": "Khám sức khỏe", "category": "medical", "amount": 7_000_000},
     {
         "label": "Đi lại trong thời gian đào tạo 6-9 tháng",
-        "category": "travel",
+        "category": "domestic_travel",
         "amount": 14_630_000,
     },
     {"label": "Quần áo, đồ dùng", "category": "other", "amount": 20_000_000},
-    {"label": "Đưa đón sân bay", "category": "travel", "amount": 3_000_000},
+    {"label": "Đưa đón sân bay", "category": "domestic_travel", "amount": 3_000_000},
     {"label": "Tiêm phòng", "category": "medical", "amount": 2_000_000},
     {"label": "Học tiếng Nhật 180 ngày", "category": "language_training", "amount": 5_900_000},
 ]
@@ -81,12 +85,22 @@ VERDICTS: dict[str, tuple[str, dict[str, Any], str]] = {
     ),
     "VN-JP-SIDE-COSTS": (
         "needs_review",
-        {"paid_vnd": 0 + 14_630_000 + 3_000_000 + 5_900_000},
-        "Travel (the 0 ticket, travel during training, the airport transfer) and language "
-        "training are costs some Japan annex has put on the Japanese side; Circular 09/2026 "
-        "replaced Annex II and its list is not read, so whether the worker may be charged them "
-        "is open. (Under Circular 02/2024 only the TITP air ticket was on the list - here it is "
-        "0, paid by the supervising organisation.)",
+        {"paid_vnd": 0 + 5_900_000, "payments": [2, 11], "excess_vnd": 0},
+        "The flight to Japan (0) and the language course (5,900,000) are items an Annex II has "
+        "put on the Japanese side (Circular 02/2024: the TITP air ticket; the SSW language "
+        "training). Circular 09/2026 replaced Annex II and its list is not read, so whether the "
+        "worker may be charged them is open, and the finding names the unread list. Travel "
+        "inside Viet Nam (14,630,000 and 3,000,000) is on no list that was read: not counted.",
+    ),
+    "JP-SUPERVISION-SUPPORT-FEES": (
+        "not_applicable",
+        {},
+        "Nothing is paid to a Japanese supervising organisation, and no supervision fee is listed.",
+    ),
+    "JP-JAPANESE-PAYEE-FEES": (
+        "not_applicable",
+        {},
+        "Every item is paid to the sending company in Viet Nam.",
     ),
     "JP-TITP-DEPOSIT-PENALTY": (
         "not_applicable",
@@ -111,7 +125,8 @@ VERDICTS: dict[str, tuple[str, dict[str, Any], str]] = {
             + 5_900_000
         },
         "Under the ILO standard the worker should pay no recruitment fee or related cost: the "
-        "service fee and every related cost count (75,900,000); clothing and supplies (other, "
+        "service fee and every related cost, the domestic travel included, count (75,900,000); "
+        "clothing and supplies (other, "
         "20,000,000) are not a recruitment cost. Advice, not a breach of law.",
     ),
     "ILO-ILLEGITIMATE-COST": ("not_applicable", {}, "No bribe, bond or deposit is listed."),
@@ -139,13 +154,40 @@ def test_the_summary_adds_up_by_hand() -> None:
     assert summary["status"] == "needs_review"
     service = next(f for f in report["findings"] if f["rule"] == "VN-SERVICE-FEE-CAP")
     assert [m["id"] for m in service["missing_parameters"]] == ["vn.service_fee.jp.other"]
+    japan = next(f for f in report["findings"] if f["rule"] == "VN-JP-SIDE-COSTS")
+    assert [m["id"] for m in japan["missing_parameters"]] == ["vn.jp_side_costs.categories"]
 
 
 def test_the_same_contract_under_circular_02_2024_decides_the_service_fee() -> None:
     """Dated a year earlier, Annex XI of Circular 02/2024 was read (no lower Japan row for TITP
-    stage 1): 40,000,000 is within 91,800,000 and the answer is compliant. (Whether the domestic
-    travel lines were Japanese-side costs depends on splitting "travel", issue 14 item 3.)"""
+    stage 1): 40,000,000 is within 91,800,000 and the answer is compliant.
+
+    Annex II of Circular 02/2024 was read too: for TITP the Japanese side pays the round-trip
+    air ticket, nothing else. The flight to Japan is on that list but the worker paid 0 for it
+    (a payment of 0 is never a violation); the language course is on the SSW list, not the TITP
+    one; travel inside Viet Nam is on neither; no travel line leaves its trip unsaid. So the
+    rule has nothing to say: not applicable, and nothing counts as excess."""
     earlier = {**CONTRACT, "signed_on": "2025-07-15"}
-    by_rule = {f["rule"]: f for f in check_fees(earlier, "en")["findings"]}
+    report = check_fees(earlier, "en")
+    by_rule = {f["rule"]: f for f in report["findings"]}
     assert by_rule["VN-SERVICE-FEE-CAP"]["status"] == "compliant"
     assert by_rule["VN-SERVICE-FEE-CAP"]["limit_vnd"] == 91_800_000
+    assert by_rule["VN-JP-SIDE-COSTS"]["status"] == "not_applicable"
+    assert by_rule["VN-JP-SIDE-COSTS"]["excess_vnd"] == 0
+    assert report["summary"]["excess_vnd"] == 0
+
+
+def test_a_paid_flight_to_japan_under_circular_02_2024_would_be_a_violation() -> None:
+    """The same contract a year earlier, had the worker paid 8,000,000 for the flight to Japan:
+    the TITP air ticket is on the Japanese side's list (Circular 02/2024 Annex II), so the whole
+    payment is unlawful; the domestic travel lines still are not (8,000,000 is the excess)."""
+    payments = [dict(p) for p in CONTRACT["payments"]]
+    payments[2]["amount"] = 8_000_000
+    report = check_fees({**CONTRACT, "signed_on": "2025-07-15", "payments": payments}, "en")
+    japan = next(f for f in report["findings"] if f["rule"] == "VN-JP-SIDE-COSTS")
+    assert (japan["status"], japan["excess_vnd"], japan["payments"]) == (
+        "violation",
+        8_000_000,
+        [2],
+    )
+    assert report["summary"]["excess_vnd"] == 8_000_000
