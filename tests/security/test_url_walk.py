@@ -94,7 +94,8 @@ SENT_TO = tuple(
     for lang in ("vi", "ja", "en")
     for page in ("account/second-factor/", "login/")
 )
-REFUSED = {401, 403, 404, 405}
+# 410: a retired address (the tracking code no longer travels in the URL) answers nothing to anyone.
+REFUSED = {401, 403, 404, 405, 410}
 
 
 def url_patterns() -> Iterator[tuple[str, str]]:
