@@ -1,0 +1,81 @@
+"""Who may receive a worker's identity: the one rule for consent, referral and packages.
+
+Support organisations (NGOs, unions, legal aid), public bodies and international organisations
+may be named in a consent and receive a referral. A recruitment agency, an employer, a
+supervising organisation or a registered support organisation (contracted by the employer) never
+may: they are the side a worker complains about. The organisation named in the grievance — the
+registry agency linked to the case, or any organisation whose name matches what the worker wrote
+once normalised — is refused outright, whatever its kind (issue 16, item 1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from fairpassage.cases.models import Case
+from fairpassage.core.errors import InvalidInput
+from fairpassage.core.models import Organisation, OrganisationKind
+from fairpassage.text.normalise import normalise_name
+
+RECIPIENT_KINDS: frozenset[str] = frozenset(
+    {
+        OrganisationKind.SUPPORT_ORGANISATION,
+        OrganisationKind.GOVERNMENT_BODY,
+        OrganisationKind.INTERNATIONAL_ORGANISATION,
+    }
+)
+
+
+def _key(name: str) -> str:
+    return normalise_name(name).core if name.strip() else ""
+
+
+def accused_ids(case: Case) -> set[int]:
+    """The organisations the grievance names: its linked agency and every name that matches."""
+    ids: set[int] = {case.agency_id} if case.agency_id else set()
+    wanted = _key(case.agency_name or "")
+    if wanted:
+        for pk, name, local in Organisation.objects.values_list("pk", "name", "name_local"):
+            if wanted in {_key(name), _key(local or "")}:
+                ids.add(pk)
+    return ids
+
+
+def recipient_check(*, case: Case, organisation: Organisation, field: str) -> None:
+    """Refuse, with the reason, an organisation that may not receive the worker's identity."""
+    if organisation.pk in accused_ids(case):
+        raise InvalidInput(
+            _(
+                "%(org)s is the organisation named in the grievance: it can never receive "
+                "the worker's identity."
+            ),
+            field=field,
+            code="accused_organisation",
+            params={"org": organisation.name},
+        )
+    if organisation.kind not in RECIPIENT_KINDS:
+        raise InvalidInput(
+            _(
+                "%(org)s is an agency, employer or supervising organisation: only support "
+                "organisations, unions, lawyers and public bodies receive a worker's identity."
+            ),
+            field=field,
+            code="recipient_kind",
+            params={"org": organisation.name},
+        )
+
+
+def recipients_check(*, case: Case, organisations: Iterable[Organisation], field: str) -> None:
+    for organisation in organisations:
+        recipient_check(case=case, organisation=organisation, field=field)
+
+
+def recipients_for(*, case: Case, exclude: Organisation | None) -> QuerySet[Organisation]:
+    """The active organisations a consent or referral of ``case`` may name (the form's list)."""
+    found = Organisation.objects.filter(is_active=True, kind__in=RECIPIENT_KINDS).exclude(
+        pk__in=accused_ids(case)
+    )
+    return found.exclude(pk=exclude.pk) if exclude is not None else found
