@@ -79,3 +79,8 @@ def recipients_for(*, case: Case, exclude: Organisation | None) -> QuerySet[Orga
         pk__in=accused_ids(case)
     )
     return found.exclude(pk=exclude.pk) if exclude is not None else found
+
+
+def accused(case: Case) -> list[Organisation]:
+    """The organisations named in the grievance, for the page's "never offered" note."""
+    return list(Organisation.objects.filter(pk__in=accused_ids(case)).order_by("name"))
