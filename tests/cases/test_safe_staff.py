@@ -6,11 +6,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from pytest_django.fixtures import Settings as SettingsWrapper
 
-from fairpassage.cases import people, services, timeline
+from fairpassage.cases import people, services, timeline, transfer
 from fairpassage.cases.access import CaseAccess, case_access
 from fairpassage.cases.choices import Part, Status
 from fairpassage.cases.models import Case, Referral
+from fairpassage.cases.package import keypair_generate
+from fairpassage.core import services as core_services
 from fairpassage.core.errors import InvalidInput
 from fairpassage.core.models import Country, Organisation, OrganisationKind, User
 from tests.cases.conftest import World, file_grievance
@@ -180,3 +183,94 @@ def test_case_page_starts_on_the_current_status_and_refuses_the_accused(
     html = _post(client, case, "status", {"status": Status.ACTIVE, "reason": "Lý do rõ ràng"})
     assert Case.objects.get(pk=case.pk).status == Status.ACTIVE
     assert "Lý do rõ ràng" in html and "vn_case_worker" not in html.split('id="timeline"')[1]
+
+
+@pytest.fixture
+def installations(settings: SettingsWrapper) -> None:
+    here = keypair_generate()
+    settings.REFERRAL_INSTALLATION_ID = "test-here"
+    settings.REFERRAL_SIGNING_KEY = here.signing_private_key
+    settings.REFERRAL_ENCRYPTION_KEY = here.encryption_private_key
+    settings.REFERRAL_PEERS = {
+        "test-here": {
+            "signing": here.signing_public_key,
+            "encryption": here.encryption_public_key,
+        }
+    }
+
+
+def test_package_export_names_no_agency_even_for_an_old_referral(
+    world: World, installations: None
+) -> None:
+    case, _code = file_grievance()
+    agency = _agency("Old Agency")
+    _consent_to(world, case, world.jp)
+    consent = case.consents.get()
+    referral = Referral.objects.create(  # as stored before the rule
+        case=case, from_org=world.vn, to_org=agency, consent=consent, parts=[Part.IDENTITY]
+    )
+    with pytest.raises(InvalidInput) as error:
+        transfer.referral_package_export(
+            actor=world.user("vn", "case_worker"), referral=referral, peer="test-here"
+        )
+    assert error.value.field == "to_org"
+    assert not case.timeline.filter(kind="referral.exported").exists()
+
+
+def test_package_page_refuses_the_accused_with_the_reason(
+    client: Client, world: World, installations: None
+) -> None:
+    accused = _agency()
+    case, _code = file_grievance(agency_name="Nhân lực Sông Hồng")
+    _consent_to(world, case, world.jp)
+    login_verified(client, world.user("vn", "case_worker"))
+    response = client.post(
+        f"/ja/cases/{case.pk}/package/",
+        {
+            "peer": "test-here",
+            "to_org": accused.slug,
+            "consent": str(case.consents.get().pk),
+            "parts": [Part.IDENTITY],
+        },
+    )
+    assert response.status_code == 422
+    assert "相談の中で名前が挙げられた組織" in response.content.decode()
+    assert not Referral.objects.exists()
+
+
+def test_status_reason_is_shown_only_to_readers_of_the_notes(world: World) -> None:
+    case, _code = file_grievance()
+    vn = world.user("vn", "case_worker")
+    people.consent_record(
+        actor=vn,
+        case=case,
+        purpose="referral",
+        method="oral",
+        organisations=[world.jp],
+        parts=[Part.STATEMENT],
+    )
+    referral = people.referral_propose(
+        actor=vn, case=case, to_org=world.jp, consent=case.consents.get(), parts=[Part.STATEMENT]
+    )
+    jp = world.user("jp", "case_worker")
+    people.referral_decide(actor=jp, referral=referral, accept=True)
+    services.case_status_change(actor=vn, case=case, status=Status.ACTIVE, reason="bí mật nội bộ")
+    owner = timeline.entries(access=_access(vn, case), events=case.timeline.all())
+    receiver = timeline.entries(access=_access(jp, case), events=case.timeline.all())
+    assert [e.reason for e in owner if e.reason] == ["bí mật nội bộ"]
+    assert not [e for e in receiver if e.reason]
+
+
+def test_api_status_change_without_reason_is_refused(client: Client, world: World) -> None:
+    case, _code = file_grievance()
+    user = world.user("vn", "case_worker")
+    _token, plaintext = core_services.api_token_create(actor=None, user=user, name="t")
+    response = client.patch(
+        f"/api/cases/{case.pk}",
+        {"status": Status.TRIAGE},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {plaintext}"},
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "reason"
+    assert Case.objects.get(pk=case.pk).status == Status.INTAKE
