@@ -13,11 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fairpassage.cases.models import Case
 from fairpassage.core.errors import InvalidInput
 from fairpassage.core.models import Organisation, OrganisationKind
+from fairpassage.registry.selectors import agencies_search
+from fairpassage.text.match import EXACT_LICENCE, EXACT_NAME
 from fairpassage.text.normalise import normalise_name
 
 RECIPIENT_KINDS: frozenset[str] = frozenset(
@@ -33,20 +36,27 @@ def _key(name: str) -> str:
     return normalise_name(name).core if name.strip() else ""
 
 
-def accused_ids(case: Case) -> set[int]:
-    """The organisations the grievance names: its linked agency and every name that matches."""
-    ids: set[int] = {case.agency_id} if case.agency_id else set()
+def _names_match(case: Case, organisation: Organisation) -> bool:
     wanted = _key(case.agency_name or "")
-    if wanted:
-        for pk, name, local in Organisation.objects.values_list("pk", "name", "name_local"):
-            if wanted in {_key(name), _key(local or "")}:
-                ids.add(pk)
+    return bool(wanted) and wanted in {_key(organisation.name), _key(organisation.name_local or "")}
+
+
+def accused_ids(case: Case) -> set[int]:
+    """The organisations the grievance names: its linked agency, and every organisation the
+    registry's name index finds exactly (name, local name or other name, once normalised; or
+    licence number) for the agency name the worker wrote."""
+    ids: set[int] = {case.agency_id} if case.agency_id else set()
+    text = (case.agency_name or "").strip()
+    if text:
+        for match in agencies_search(text=text, on=timezone.localdate(), limit=20):
+            if match.reason in (EXACT_NAME, EXACT_LICENCE):
+                ids.add(match.organisation.pk)
     return ids
 
 
 def recipient_check(*, case: Case, organisation: Organisation, field: str) -> None:
     """Refuse, with the reason, an organisation that may not receive the worker's identity."""
-    if organisation.pk in accused_ids(case):
+    if _names_match(case, organisation) or organisation.pk in accused_ids(case):
         raise InvalidInput(
             _(
                 "%(org)s is the organisation named in the grievance: it can never receive "

@@ -16,6 +16,7 @@ from fairpassage.cases.package import keypair_generate
 from fairpassage.core import services as core_services
 from fairpassage.core.errors import InvalidInput
 from fairpassage.core.models import Country, Organisation, OrganisationKind, User
+from fairpassage.registry.models import OrganisationName
 from tests.cases.conftest import World, file_grievance
 from tests.factories import OrganisationFactory, login_verified
 
@@ -274,3 +275,22 @@ def test_api_status_change_without_reason_is_refused(client: Client, world: Worl
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "reason"
     assert Case.objects.get(pk=case.pk).status == Status.INTAKE
+
+
+def test_an_other_name_of_the_registry_finds_the_accused_for_the_page(
+    client: Client, world: World
+) -> None:
+    """The worker wrote the agency's other registered name: never offered, and refused."""
+    agency = OrganisationFactory.create(
+        name="Trung tâm Hỗ trợ Hồng Hà", kind=OrganisationKind.SUPPORT_ORGANISATION
+    )
+    OrganisationName.objects.create(organisation=agency, name="Hong Ha Manpower Centre")
+    case, _code = file_grievance(agency_name="hong ha manpower centre")
+    login_verified(client, world.user("vn", "case_worker"))
+    page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    consent_form = page[page.index('name="organisations"') :]
+    assert f'value="{agency.pk}"' not in consent_form[: consent_form.index("</select>")]
+    assert "Trung tâm Hỗ trợ Hồng Hà" in page[page.index('id="recipients-rule"') :]
+    with pytest.raises(InvalidInput) as error:
+        _consent_to(world, case, agency)
+    assert error.value.code == "accused_organisation"
