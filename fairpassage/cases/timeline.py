@@ -16,14 +16,14 @@ from django.utils.translation import gettext_lazy
 from fairpassage.cases.access import CaseAccess
 from fairpassage.cases.choices import Part, Status
 from fairpassage.cases.models import StatusChange, TimelineEvent
-from fairpassage.core.models import Membership, Role
+from fairpassage.core.models import Membership, Organisation, Role
 
 SENTENCES = {
     "grievant.submitted": gettext_lazy("The grievance was submitted."),
     "grievant.message": gettext_lazy("The worker wrote a message."),
     "grievant.consent_withdrawn": gettext_lazy("The worker withdrew a consent."),
     "message.staff": gettext_lazy("A reply was sent to the worker."),
-    "routed": gettext_lazy("The case was sent to an organisation."),
+    "routed": gettext_lazy("The case was sent to %(org)s."),
     "assigned": gettext_lazy("The case was assigned."),
     "note": gettext_lazy("A note was added."),
     "task": gettext_lazy("A task was added."),
@@ -35,8 +35,8 @@ SENTENCES = {
     "consent": gettext_lazy("The worker's consent was recorded."),
     "consent_withdrawn": gettext_lazy("A consent was withdrawn."),
     "referral_proposed": gettext_lazy("A referral to %(org)s was proposed."),
-    "referral_accepted": gettext_lazy("The referral was accepted."),
-    "referral_declined": gettext_lazy("The referral was declined."),
+    "referral_accepted": gettext_lazy("%(org)s accepted the referral."),
+    "referral_declined": gettext_lazy("%(org)s declined the referral."),
     "referral.exported": gettext_lazy("A referral package was made for another installation."),
     "referral.imported": gettext_lazy("The case arrived in a referral package."),
     "return": gettext_lazy("The worker's return home was recorded."),
@@ -64,6 +64,8 @@ def _actor(event: TimelineEvent, roles: dict[tuple[str, int], str]) -> str:
     if org is None:
         return _("the platform") if event.actor_label != "anonymous" else ""
     role = roles.get((event.actor_label, org.pk))
+    if event.kind == "routed" and role is None:
+        return _("the platform staff")
     if role == Role.CASE_WORKER:
         return _("a case worker of %(org)s") % {"org": org}
     if role == Role.ORGANISATION_ADMIN:
@@ -71,7 +73,7 @@ def _actor(event: TimelineEvent, roles: dict[tuple[str, int], str]) -> str:
     return _("a member of %(org)s") % {"org": org}
 
 
-def _text(event: TimelineEvent) -> str:
+def _text(event: TimelineEvent, names: dict[str, str]) -> str:
     data = event.data or {}
     if event.kind == "status":
         return _("The status changed from “%(from)s” to “%(to)s”.") % {
@@ -81,8 +83,9 @@ def _text(event: TimelineEvent) -> str:
     sentence = SENTENCES.get(event.kind)
     if sentence is None:
         return _("Event recorded: %(code)s.") % {"code": event.kind}
-    if event.kind == "referral_proposed":
-        return str(sentence) % {"org": data.get("to_org", "")}
+    if "%(org)s" in str(sentence):
+        slug = str(data.get("to_org") or data.get("organisation") or "")
+        return str(sentence) % {"org": names.get(slug, slug)}
     return str(sentence)
 
 
@@ -95,13 +98,15 @@ def entries(*, access: CaseAccess, events: Iterable[TimelineEvent]) -> list[Entr
             user__username__in={e.actor_label for e in events},
         ).values_list("user__username", "organisation_id", "role")
     }
+    slugs = {str((e.data or {}).get(k, "")) for e in events for k in ("to_org", "organisation")}
+    names = dict(Organisation.objects.filter(slug__in=slugs).values_list("slug", "name"))
     reasons: dict[int, str] = {}
     if access.owner or access.sees(Part.NOTES):
         reasons = dict(StatusChange.objects.filter(case=access.case).values_list("pk", "reason"))
     return [
         Entry(
             event=event,
-            text=_text(event),
+            text=_text(event, names),
             actor=_actor(event, roles),
             reason=reasons.get((event.data or {}).get("status_change", 0), "")
             if event.kind == "status"

@@ -294,3 +294,25 @@ def test_an_other_name_of_the_registry_finds_the_accused_for_the_page(
     with pytest.raises(InvalidInput) as error:
         _consent_to(world, case, agency)
     assert error.value.code == "accused_organisation"
+
+
+def test_timeline_names_the_organisations_of_routing_and_referral(world: World) -> None:
+    case, _code = file_grievance(where_now="XX")
+    staff = world.users["staff"]
+    services.case_route(actor=staff, case=case, organisation=world.vn)
+    vn = world.user("vn", "case_worker")
+    _consent_to(world, case, world.jp)
+    referral = people.referral_propose(
+        actor=vn, case=case, to_org=world.jp, consent=case.consents.get(), parts=[Part.IDENTITY]
+    )
+    people.referral_decide(actor=world.user("jp", "case_worker"), referral=referral, accept=True)
+    with translation.override("en"):
+        found = {
+            e.event.kind: e
+            for e in timeline.entries(access=_access(vn, case), events=case.timeline.all())
+        }
+    assert found["routed"].text == f"The case was sent to {world.vn.name}."
+    assert found["routed"].actor == "the platform staff"
+    assert found["referral_proposed"].text == f"A referral to {world.jp.name} was proposed."
+    assert found["referral_accepted"].text == f"{world.jp.name} accepted the referral."
+    assert found["referral_accepted"].actor == f"a case worker of {world.jp.name}"
