@@ -77,6 +77,11 @@ def test_status_keeps_the_current_value_and_the_accused_is_refused(
     sign_in(page, base, "vn-worker", secrets["vn-worker"])
     case = Case.objects.get(organisation=hanoi)
     page.goto(f"{base}/vi/cases/{case.pk}/")
+    # Sent as it comes, the form changes nothing: the default is the current status.
+    page.locator("#sr").fill("Bấm nhầm")
+    page.locator("form:has(#st) button[type=submit]").click()
+    expect(page.locator(".messages")).to_contain_text("Vụ việc đã ở trạng thái này")
+    expect(page.locator("#case-status")).to_contain_text("Đã tiếp nhận")
     _keep_then_change(page, "intake", "active", "Đã gọi điện cho người lao động")
     expect(page.locator("#case-status")).to_contain_text("Đang xử lý")
     timeline = page.locator("#timeline")
