@@ -83,14 +83,18 @@ def recipients_check(*, case: Case, organisations: Iterable[Organisation], field
         recipient_check(case=case, organisation=organisation, field=field)
 
 
-def recipients_for(*, case: Case, exclude: Organisation | None) -> QuerySet[Organisation]:
-    """The active organisations a consent or referral of ``case`` may name (the form's list)."""
+def recipients_for(
+    *, case: Case, exclude: Organisation | None, accused: Iterable[int] | None = None
+) -> QuerySet[Organisation]:
+    """The active organisations a consent or referral of ``case`` may name (the form's list);
+    ``accused`` spares a second look-up when the caller already holds :func:`accused_ids`."""
     found = Organisation.objects.filter(is_active=True, kind__in=RECIPIENT_KINDS).exclude(
-        pk__in=accused_ids(case)
+        pk__in=set(accused) if accused is not None else accused_ids(case)
     )
     return found.exclude(pk=exclude.pk) if exclude is not None else found
 
 
-def accused(case: Case) -> list[Organisation]:
+def accused(case: Case, ids: Iterable[int] | None = None) -> list[Organisation]:
     """The organisations named in the grievance, for the page's "never offered" note."""
-    return list(Organisation.objects.filter(pk__in=accused_ids(case)).order_by("name"))
+    wanted = set(ids) if ids is not None else accused_ids(case)
+    return list(Organisation.objects.filter(pk__in=wanted).order_by("name"))

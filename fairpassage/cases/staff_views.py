@@ -47,7 +47,7 @@ from fairpassage.cases.choices import (
     Status,
 )
 from fairpassage.cases.models import Attachment, Case, Claim, Consent, Referral, Task, Worker
-from fairpassage.cases.recipients import accused, recipients_for
+from fairpassage.cases.recipients import accused, accused_ids, recipients_for
 from fairpassage.cases.staff_forms import package_form
 from fairpassage.checks import selectors as checks_selectors
 from fairpassage.checks.models import FeeCheck
@@ -147,8 +147,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if access.owner and access.organisation is not None:
         org = access.organisation
-        context["organisations"] = recipients_for(case=case, exclude=org)
-        context["accused"] = accused(case)
+        named = accused_ids(case)
+        context["organisations"] = recipients_for(case=case, exclude=org, accused=named)
+        context["accused"] = accused(case, named)
         context["assignees"] = User.objects.filter(
             memberships__organisation=org, memberships__role__in=WRITE_ROLES
         ).distinct()
