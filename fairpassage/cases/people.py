@@ -18,6 +18,7 @@ from fairpassage.cases.choices import (
     Status,
 )
 from fairpassage.cases.models import Case, Consent, Referral, Worker
+from fairpassage.cases.recipients import recipient_check, recipients_check
 from fairpassage.cases.services import _province, require_access, timeline_add
 from fairpassage.core import crypto
 from fairpassage.core.errors import Conflict, Forbidden, InvalidInput
@@ -125,6 +126,7 @@ def consent_record(
     orgs = list(organisations)
     if not orgs:
         raise InvalidInput(_("Choose at least one organisation."), field="organisations")
+    recipients_check(case=case, organisations=orgs, field="organisations")
     given_on = given_on or timezone.localdate()
     if given_on > timezone.localdate():
         raise InvalidInput(_("The date cannot be in the future."), field="given_on")
@@ -194,6 +196,7 @@ def referral_propose(
         raise Forbidden(_("Only the organisation that owns the case refers it."))
     if to_org.pk == access.organisation.pk or not to_org.is_active:
         raise InvalidInput(_("Choose another, active organisation."), field="to_org")
+    recipient_check(case=case, organisation=to_org, field="to_org")
     chosen = sorted(set(parts))
     if not chosen or any(p not in Part.values for p in chosen):
         raise InvalidInput(_("Choose at least one part from the list."), field="parts")

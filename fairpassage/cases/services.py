@@ -296,6 +296,10 @@ def case_status_change(
         raise Forbidden(_("Only the organisation that owns the case changes its status."))
     if status not in Status.values:
         raise InvalidInput(_("Choose a status from the list."), field="status")
+    if status == case.status:
+        raise InvalidInput(
+            _("The case already has this status: choose a new one to change it."), field="status"
+        )
     if status not in TRANSITIONS[case.status]:
         raise InvalidInput(
             _("A case cannot go from this status to the one chosen."), field="status"
@@ -303,6 +307,8 @@ def case_status_change(
     if status == Status.CLOSED and close_reason not in CloseReason.values:
         raise InvalidInput(_("Give the reason for closing the case."), field="close_reason")
     reason = _clean_text(reason, field="reason", limit=1000)
+    if not reason:
+        raise InvalidInput(_("Give the reason for changing the status."), field="reason")
     previous = case.status
     case.status = status
     case.close_reason = close_reason if status == Status.CLOSED else ""
@@ -318,7 +324,13 @@ def case_status_change(
         reason=reason,
     )
     data = {"from": previous, "to": status, "close_reason": case.close_reason}
-    timeline_add(case=case, kind="status", actor=actor, organisation=access.organisation, data=data)
+    timeline_add(
+        case=case,
+        kind="status",
+        actor=actor,
+        organisation=access.organisation,
+        data={**data, "status_change": change.pk},
+    )
     audit_record(
         actor=actor,
         action="case.status",

@@ -18,7 +18,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from fairpassage.cases import agency, people, returns, selectors, services, stats, transfer
+from fairpassage.cases import (
+    agency,
+    people,
+    returns,
+    selectors,
+    services,
+    stats,
+    timeline,
+    transfer,
+)
 from fairpassage.cases.access import (
     WRITE_ROLES,
     dashboard_organisations,
@@ -38,6 +47,7 @@ from fairpassage.cases.choices import (
     Status,
 )
 from fairpassage.cases.models import Attachment, Case, Claim, Consent, Referral, Task, Worker
+from fairpassage.cases.recipients import accused, accused_ids, recipients_for
 from fairpassage.cases.staff_forms import package_form
 from fairpassage.checks import selectors as checks_selectors
 from fairpassage.checks.models import FeeCheck
@@ -120,6 +130,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.case
     context: dict[str, Any] = {
         **view,
+        "timeline": timeline.entries(access=access, events=view.get("timeline", [])),
+        "current_status": (case.status, case.get_status_display()),
         "next_statuses": [
             (s, Status(s).label) for s in Status.values if s in TRANSITIONS[case.status]
         ],
@@ -135,7 +147,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if access.owner and access.organisation is not None:
         org = access.organisation
-        context["organisations"] = Organisation.objects.filter(is_active=True).exclude(pk=org.pk)
+        named = accused_ids(case)
+        context["organisations"] = recipients_for(case=case, exclude=org, accused=named)
+        context["accused"] = accused(case, named)
         context["assignees"] = User.objects.filter(
             memberships__organisation=org, memberships__role__in=WRITE_ROLES
         ).distinct()

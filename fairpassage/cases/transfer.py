@@ -24,6 +24,7 @@ from fairpassage.cases.access import WRITE_ROLES, CaseAccess, roles_by_organisat
 from fairpassage.cases.choices import ReferralStatus, Stage, Status, WhereNow
 from fairpassage.cases.models import Case, Consent, Note, Referral, Worker
 from fairpassage.cases.people import WORKER_TEXT_FIELDS, passport_hash, referral_propose
+from fairpassage.cases.recipients import recipient_check
 from fairpassage.cases.selectors import referral_payload
 from fairpassage.cases.services import require_access, timeline_add
 from fairpassage.core import crypto
@@ -69,6 +70,7 @@ def referral_package_export(*, actor: User, referral: Referral, peer: str) -> by
     """The referral's consented parts, encrypted for ``peer`` and signed by this installation."""
     if roles_by_organisation(actor).get(referral.from_org_id) not in WRITE_ROLES:
         raise Forbidden(_("Only case workers of the referring organisation export a referral."))
+    recipient_check(case=referral.case, organisation=referral.to_org, field="to_org")
     installation, signing, _encryption = _own_keys()
     peer_keys = _peers().get(peer)
     if peer_keys is None:

@@ -105,7 +105,7 @@ def test_status_follows_the_allowed_transitions_and_closing_needs_a_reason(world
         services.case_status_change(actor=worker, case=case, status=Status.CLOSED)
     assert error.value.field == "close_reason"
     services.case_status_change(
-        actor=worker, case=case, status=Status.CLOSED, close_reason="duplicate"
+        actor=worker, case=case, status=Status.CLOSED, close_reason="duplicate", reason="twice"
     )
     assert Case.objects.get(pk=case.pk).close_reason == "duplicate"
     event = AuditEvent.objects.filter(action="case.status").first()

@@ -76,7 +76,7 @@ def test_grievance_referral_answer_and_tracking(
     expect(page.locator("#statement")).to_contain_text("không trả lương")
     page.fill("#msg", "Chúng tôi ở Osaka sẽ giúp bạn. Hãy gọi cho chúng tôi.")
     page.locator("button[name=send_message]").click()
-    expect(page.locator("#timeline")).to_contain_text("referral_accepted")
+    expect(page.locator("#timeline")).to_contain_text("Osaka Union đã chấp nhận việc chuyển giao.")
     _sign_out(page)
 
     # 4. The worker reads the answer with the tracking code, typed in lower case with spaces.
