@@ -6,8 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
+from fairpassage.reference.services import reference_data_load
+from tests.checks.test_earnings import PAGE
 from tests.checks.test_views import FORM
 
 TYPED = {**FORM, "fx_jpy": "", "wage_amount": "180.000"}
@@ -100,3 +103,19 @@ def test_a_currency_written_in_the_amount_is_used_or_a_contradiction_asked(clien
     )
     assert refused.status_code == 422
     assert "chosen is $ (USD)" in refused.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_earnings_page_reads_amounts_as_people_write_them(client: Client) -> None:
+    reference_data_load(actor=None, data_dir=settings.FAIRPASSAGE_DATA_DIR)
+    plain = client.post("/vi/earnings/", PAGE)
+    typed = client.post(
+        "/vi/earnings/",
+        {**PAGE, "wage_amount": "19万円", "housing": "25.000", "debt_amount": "150 triệu"},
+    )
+    assert plain.status_code == typed.status_code == 200
+    assert typed.context["plan"] == plain.context["plan"]
+    assert 'value="150 triệu"' in typed.content.decode()
+    refused = client.post("/en/earnings/", {**PAGE, "housing": "25.000 đ"})
+    assert refused.status_code == 422
+    assert "housing" in refused.context["form"].errors
