@@ -10,6 +10,19 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.conftest import collect
+from tests.e2e.guard import axe_violations
+
+
+def _fits_and_no_serious_axe_violation(page: Page, request: pytest.FixtureRequest) -> None:
+    """No horizontal overflow at 360 px; axe-core (from node_modules, injected by the test)
+    finds nothing serious or critical (axe runs only where the page runs scripts)."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, width
+    if request.node.callspec.params["phone"] != "javascript":
+        return
+    serious = [v for v in axe_violations(page) if v["impact"] in ("serious", "critical")]
+    assert serious == [], serious
+
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -42,7 +55,7 @@ def _type_a_check(page: Page, service_fee: str) -> None:
 
 
 def test_amounts_typed_her_way_reach_a_result_with_a_dated_rate(
-    live_server: Any, phone: BrowserContext
+    live_server: Any, phone: BrowserContext, request: pytest.FixtureRequest
 ) -> None:
     seen = collect(phone)
     page = phone.new_page()
@@ -56,13 +69,12 @@ def test_amounts_typed_her_way_reach_a_result_with_a_dated_rate(
     # Her words stay in the fields exactly as typed.
     expect(page.locator("#id_payments-0-amount")).to_have_value("120.000.000")
     expect(page.locator("#id_payments-1-amount")).to_have_value("30tr")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 360, width
+    _fits_and_no_serious_axe_violation(page, request)
     assert seen["console_errors"] == []
 
 
 def test_an_ambiguous_amount_is_summarised_at_the_top_and_focused(
-    live_server: Any, phone: BrowserContext
+    live_server: Any, phone: BrowserContext, request: pytest.FixtureRequest
 ) -> None:
     page = phone.new_page()
     page.goto(f"{live_server.url}/vi/fee-check/")
@@ -78,3 +90,4 @@ def test_an_ambiguous_amount_is_summarised_at_the_top_and_focused(
     for ident in described.split():
         assert page.locator(f"#{ident}").count() == 1
     expect(page.locator("#id_payments-0-amount_error")).to_contain_text("1.5")
+    _fits_and_no_serious_axe_violation(page, request)
