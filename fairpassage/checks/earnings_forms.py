@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fairpassage.checks.amount_fields import AmountField, AmountsMixin
 from fairpassage.checks.forms import (
     CURRENCIES,
     DATE,
@@ -37,18 +38,26 @@ def _prefectures() -> list[tuple[str, str]]:
     ]
 
 
-def _money(label: Any, *, required: bool = False, help_text: Any = "") -> forms.DecimalField:
-    return forms.DecimalField(
+def _money(
+    label: Any,
+    *,
+    required: bool = False,
+    help_text: Any = "",
+    currency: str | None = "JPY",
+    currency_field: str | None = None,
+) -> AmountField:
+    """A money amount typed as people write it ("190.000", "19万円"); yen unless it has a
+    currency choice beside it."""
+    return AmountField(
         label=label,
         required=required,
-        min_value=0,
-        max_digits=15,
-        decimal_places=2,
         help_text=help_text,
+        currency=None if currency_field else currency,
+        currency_field=currency_field,
     )
 
 
-class EarningsForm(forms.Form):
+class EarningsForm(AmountsMixin, forms.Form):
     on = forms.DateField(label=_("Plan from (date)"), widget=DATE)
     prefecture = forms.ChoiceField(label=_("Prefecture where you work"), choices=())
     programme = forms.ChoiceField(
@@ -87,7 +96,7 @@ class EarningsForm(forms.Form):
     deductions_agreement = forms.BooleanField(
         label=_("I signed a written agreement for these deductions"), required=False
     )
-    debt_amount = _money(_("Debt taken to go (amount)"))
+    debt_amount = _money(_("Debt taken to go (amount)"), currency_field="debt_currency")
     debt_currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES, initial="VND")
     interest_rate = forms.DecimalField(
         label=_("Interest per year (%)"), min_value=0, max_value=300, initial=0, decimal_places=2

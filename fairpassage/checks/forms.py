@@ -11,6 +11,8 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from fairpassage.checks.amount_fields import AmountField, AmountsMixin
+
 PROGRAMMES = [
     ("titp", _("Technical intern training (TITP)")),
     ("ssw", _("Specified Skilled Worker (SSW)")),
@@ -97,7 +99,7 @@ def exchange_rate_field(label: Any, help_text: Any) -> forms.DecimalField:
     )
 
 
-class FeeCheckForm(forms.Form):
+class FeeCheckForm(AmountsMixin, forms.Form):
     programme = forms.ChoiceField(label=_("Programme"), choices=PROGRAMMES)
     stage = forms.ChoiceField(label=_("Stage"), choices=STAGES, required=False)
     prior = forms.ChoiceField(
@@ -120,11 +122,9 @@ class FeeCheckForm(forms.Form):
         max_value=120,
         required=False,
     )
-    japanese_paid_amount = forms.DecimalField(
+    japanese_paid_amount = AmountField(
         label=_("Service fee the Japanese side paid the agency for you (if known)"),
-        min_value=0,
-        max_digits=15,
-        decimal_places=2,
+        currency_field="japanese_paid_currency",
         required=False,
         help_text=_("For example the monthly management fee or the dispatch fee, in total."),
     )
@@ -134,11 +134,9 @@ class FeeCheckForm(forms.Form):
     contract_months = forms.IntegerField(
         label=_("Length of the contract (months)"), min_value=1, max_value=120, initial=36
     )
-    wage_amount = forms.DecimalField(
+    wage_amount = AmountField(
         label=_("Basic monthly wage in the contract"),
-        min_value=0,
-        max_digits=15,
-        decimal_places=2,
+        currency_field="wage_currency",
         help_text=_("Without overtime or allowances."),
     )
     wage_currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES, initial="JPY")
@@ -164,16 +162,14 @@ class FeeCheckForm(forms.Form):
     )
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(AmountsMixin, forms.Form):
     label = forms.CharField(
         label=_("What was it for?"),
         max_length=500,
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. tien coc")}),
     )
-    amount = forms.DecimalField(
-        label=_("Amount"), min_value=0, max_digits=18, decimal_places=2, required=False
-    )
+    amount = AmountField(label=_("Amount"), currency_field="currency", required=False)
     currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES, initial="VND")
     paid_on = forms.DateField(label=_("Date paid"), required=False, widget=DATE)
     payee = forms.ChoiceField(label=_("Paid to"), choices=PAYEES, required=False)

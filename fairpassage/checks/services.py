@@ -33,6 +33,37 @@ def fee_check_run(*, data: Any, language: str) -> dict[str, Any]:
     return _engine(law.check_fees, data, language)
 
 
+def fee_check_run_with_reference_rates(
+    *, data: dict[str, Any], language: str
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The fee check of the page: a currency without a typed rate takes the reference table's
+    rate of the contract's month. Returns the input as run (with the rates used, so the letter and
+    a saved check reproduce it), the report, and the rates used with the findings whose status
+    would change 5 % either side of the rates."""
+    filled, used = law.fill_reference_rates(data)
+    report = fee_check_run(data=filled, language=language)
+
+    def run(shifted: dict[str, Any]) -> dict[str, Any]:
+        return law.check_fees(shifted, language)
+
+    try:
+        sensitive = law.sensitive_findings(filled, report, run)
+    except law.InputError:
+        sensitive = []
+    messages = {(f.get("rule"), tuple(f.get("payments") or ())): f for f in report["findings"]}
+    for change in sensitive:
+        rows = filled.get("payments") or []
+        labels = [
+            str(rows[i].get("label") or "") or str(_("Payment %(n)s") % {"n": i + 1})
+            for i in change["payments"]
+            if i < len(rows)
+        ]
+        finding = messages.get((change["rule"], tuple(change["payments"]))) or {}
+        change["labels"] = labels or [str(finding.get("message", "")).split(". ")[0]]
+    rates = {"used": [rate.as_dict() for rate in used], "sensitive": sensitive}
+    return filled, report, rates
+
+
 def earnings_plan_run(*, data: Any, language: str) -> dict[str, Any]:
     """The earnings and debt plan for ``data`` in ``language``."""
     return _engine(law.plan_earnings, data, language)

@@ -148,6 +148,27 @@ def _corrections(
     return out
 
 
+def _error_summary(form: FeeCheckForm, payments: Any) -> list[dict[str, str]]:
+    """Every error of the form, in page order, each linking to its field (the form's own
+    errors link to the form)."""
+    summary: list[dict[str, str]] = []
+
+    def add(bound_form: Any, prefix: str) -> None:
+        for e in bound_form.non_field_errors():
+            summary.append({"anchor": "fee-check-form", "text": f"{prefix}{e}"})
+        for bound in bound_form:
+            for e in bound.errors:
+                text = e if str(e).startswith(str(bound.label)) else f"{bound.label}: {e}"
+                summary.append({"anchor": bound.auto_id, "text": f"{prefix}{text}"})
+
+    add(form, "")
+    for e in payments.non_form_errors():
+        summary.append({"anchor": "payments", "text": str(e)})
+    for number, payment in enumerate(payments.forms, start=1):
+        add(payment, str(_("Payment %(n)s") % {"n": number}) + " — ")
+    return summary
+
+
 def _render(
     request: HttpRequest,
     form: FeeCheckForm,
@@ -156,11 +177,14 @@ def _render(
     report: dict[str, Any] | None = None,
     engagement: dict[str, Any] | None = None,
     corrections: list[dict[str, Any]] | None = None,
+    rates: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     context = {
         "corrections": corrections or [],
         "category_choices": [c for c in CATEGORIES if c[0]],
+        "rates": rates,
+        "error_summary": _error_summary(form, payments) if status == 422 else [],
         "form": form,
         "payments": payments,
         "report": report,
@@ -186,15 +210,22 @@ def fee_check(request: HttpRequest) -> HttpResponse:
     if not (form.is_valid() and payments.is_valid()):
         return _render(request, form, payments, status=422)
     filled = [p for p in payments.forms if not p.is_blank()]
-    engagement = engine_input(form, filled)
     try:
-        report = services.fee_check_run(data=engagement, language=_language())
+        engagement, report, rates = services.fee_check_run_with_reference_rates(
+            data=engine_input(form, filled), language=_language()
+        )
     except InvalidInput as error:
         attach_engine_error(form, filled, error.field or "", error.rendered_message())
         return _render(request, form, payments, status=422)
     corrections = _corrections(request.POST, filled, report)
     return _render(
-        request, form, payments, report=report, engagement=engagement, corrections=corrections
+        request,
+        form,
+        payments,
+        report=report,
+        engagement=engagement,
+        corrections=corrections,
+        rates=rates,
     )
 
 

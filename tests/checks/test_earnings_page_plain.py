@@ -30,7 +30,7 @@ def test_the_prefecture_starts_empty_and_a_skipped_one_is_an_error(client: Clien
     response = client.post("/en/earnings/", {**PAGE, "prefecture": ""})
     assert response.status_code == 422
     assert "prefecture" in response.context["form"].errors
-    assert 'id="id_prefecture-error"' in response.content.decode()
+    assert 'id="id_prefecture_error"' in response.content.decode()
 
 
 def test_the_api_refuses_a_plan_without_prefecture(client: Client) -> None:

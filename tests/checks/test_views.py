@@ -83,13 +83,14 @@ def test_htmx_row_change_returns_only_the_payments(client: Client) -> None:
 
 @pytest.mark.django_db
 def test_engine_error_is_shown_next_to_the_field(client: Client) -> None:
-    form = {**FORM, "payments-1-currency": "USD"}  # no dollar rate given
+    # No dollar rate given, and the reference table starts after a 2018 contract.
+    form = {**FORM, "payments-1-currency": "USD", "signed_on": "2018-06-01", "departs_on": ""}
     response = client.post("/en/fee-check/", form)
     assert response.status_code == 422
     # The engine names payments[1].currency: the message sits beside that payment's currency.
     errors = response.context["payments"].forms[1].errors
     assert "USD" in errors["currency"][0]
-    assert 'id="id_payments-1-currency-error"' in response.content.decode()
+    assert 'id="id_payments-1-currency_error"' in response.content.decode()
 
 
 @pytest.mark.django_db

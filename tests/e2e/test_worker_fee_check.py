@@ -38,7 +38,7 @@ def test_worker_types_amounts_her_way_and_the_letter_adds_up(
     page.fill("#id_payments-0-amount", "120.000.000")
     page.fill("#id_payments-1-label", "tien dat coc")
     page.fill("#id_payments-1-amount", "30.000.000")
-    page.locator("main form button[type=submit]").first.click()
+    page.locator("button[name=check]").click()
     page.wait_for_load_state()
     result = page.locator("section.result")
     expect(result).to_be_visible()

@@ -93,7 +93,7 @@ def test_earnings_asks_the_prefecture_and_weighs_the_contract(
     page.fill("#id_fx_jpy", "170")
     page.fill("#id_contract_months", "12")
     page.locator("button[name=plan]").click()
-    expect(page.locator("#id_prefecture-error")).to_be_visible()
+    expect(page.locator("#id_prefecture_error")).to_be_visible()
     expect(page.locator("#id_contract_months")).to_have_value("12")
 
     page.select_option("#id_prefecture", "13")
