@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "fairpassage.tracker",
     "fairpassage.mfa",
     "fairpassage.web",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +152,18 @@ STORAGES = {
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
+}
+# Background work goes through Django's tasks framework (the django-tasks backport) on the
+# installation's own database; workers are separate processes (`manage.py db_worker`).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "FAIRPASSAGE_TASKS_BACKEND",
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if ENVIRONMENT == "test"
+            else "django_tasks_db.DatabaseBackend",
+        )
+    }
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Batch audits' input and result tables: private, outside the web root.
