@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "fairpassage.knowledge",
     "fairpassage.tracker",
     "fairpassage.mfa",
+    "fairpassage.channels",
     "fairpassage.web",
     "django_tasks",
     "django_tasks_db",
