@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from fairpassage.web.staff_start import staff_start
+
 FALLBACK_500 = (
     "<!doctype html><title>500</title><h1>Đã xảy ra lỗi · エラーが発生しました · "
     "Something went wrong</h1>"
@@ -14,7 +16,7 @@ FALLBACK_500 = (
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
+    return render(request, "web/home.html", {"start": staff_start(user=request.user)})
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
