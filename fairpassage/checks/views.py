@@ -328,12 +328,14 @@ def earnings(request: HttpRequest) -> HttpResponse:
     """The earnings and debt planner; ``?debt=`` carries a fee check's total over."""
     plan = None
     data: dict[str, Any] | None = None
+    rates: dict[str, Any] | None = None
     if request.method == "POST":
         form = EarningsForm(request.POST)
         if form.is_valid():
-            data = earnings_input(form)
             try:
-                plan = services.earnings_plan_run(data=data, language=_language())
+                data, plan, rates = services.earnings_plan_run_with_reference_rates(
+                    data=earnings_input(form), language=_language()
+                )
             except InvalidInput as error:
                 attach_earnings_error(form, error.field or "", error.rendered_message())
     else:
@@ -348,6 +350,7 @@ def earnings(request: HttpRequest) -> HttpResponse:
             "plan": plan,
             "chart": debt_chart(plan) if plan else None,
             "plan_json": json.dumps(data, ensure_ascii=False) if plan else "",
+            "rates": rates,
             "organisations": _save_organisations(request) if plan else [],
         },
         status=status,
