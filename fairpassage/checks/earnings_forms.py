@@ -109,7 +109,11 @@ class EarningsForm(AmountsMixin, forms.Form):
         decimal_places=1,
     )
     fx_jpy = exchange_rate_field(
-        _("Exchange rate: dong for 1 yen"), _("Needed when the debt is in dong, e.g. 170.")
+        _("Exchange rate: dong for 1 yen"),
+        _(
+            "You may leave it empty: for a debt in dong we then use the reference rate of the "
+            "month the plan starts, and the plan shows it. A rate you type is used instead."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -69,6 +69,18 @@ def earnings_plan_run(*, data: Any, language: str) -> dict[str, Any]:
     return _engine(law.plan_earnings, data, language)
 
 
+def earnings_plan_run_with_reference_rates(
+    *, data: dict[str, Any], language: str
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The earnings plan of the page: a debt in dong (or dollars) without a typed rate takes the
+    reference table's rate of the month the plan starts from, as the fee check does. Returns the
+    input as run (with the rates used, so a saved plan reproduces it), the plan, and the rates
+    used. The API keeps asking for the rate: only the page fills it."""
+    filled, used = law.fill_earnings_reference_rates(data)
+    plan = earnings_plan_run(data=filled, language=language)
+    return filled, plan, {"used": [rate.as_dict() for rate in used], "sensitive": []}
+
+
 @transaction.atomic
 def fee_check_save(
     *,

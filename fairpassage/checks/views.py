@@ -29,6 +29,7 @@ from fairpassage.checks.forms import (
     engine_input,
 )
 from fairpassage.checks.law_views import minimum_wage_rows
+from fairpassage.checks.presenters import present
 from fairpassage.core import selectors as core_selectors
 from fairpassage.core.errors import InvalidInput
 from fairpassage.core.models import Organisation, User
@@ -99,35 +100,6 @@ def _posted_organisation(request: HttpRequest) -> Organisation:
     return get_object_or_404(Organisation, pk=int(pk) if pk.isdigit() else 0)
 
 
-ROW = 24  # chart units per finding: the allowed bar, then the paid bar
-
-
-def _chart(report: dict[str, Any] | None) -> dict[str, Any]:
-    """Bars of paid against allowed (SVG units), for the findings that have a limit."""
-    findings = report["findings"] if report else []
-    rows = [
-        f
-        for f in findings
-        # a legal limit only: the ILO standard advises, it sets no limit in law
-        if f.get("limit_vnd") is not None and f.get("paid_vnd") and not f["rule"].startswith("ILO-")
-    ]
-    scale = max([max(f["paid_vnd"], f["limit_vnd"]) for f in rows] or [1]) or 1
-    bars = [
-        {
-            "rule": f["rule"],
-            "paid": f["paid_vnd"],
-            "limit": f["limit_vnd"],
-            "y": ROW * n,
-            "paid_y": ROW * n + 10,
-            "paid_pct": round(100 * f["paid_vnd"] / scale, 1),
-            "limit_pct": round(100 * f["limit_vnd"] / scale, 1),
-            "over": f["paid_vnd"] > f["limit_vnd"],
-        }
-        for n, f in enumerate(rows)
-    ]
-    return {"bars": bars, "height": ROW * len(bars)}
-
-
 def _corrections(
     post: QueryDict, filled: list[PaymentForm], report: dict[str, Any]
 ) -> list[dict[str, Any]]:
@@ -189,7 +161,7 @@ def _render(
         "payments": payments,
         "report": report,
         "engagement_json": json.dumps(engagement, ensure_ascii=False) if engagement else "",
-        "chart": _chart(report),
+        "result": present(report) if report else None,
         "organisations": _save_organisations(request),
     }
     if request.headers.get("HX-Request") and report is None and status == 200:
@@ -329,7 +301,7 @@ def saved_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "check": check,
             "report": check.result,
-            "chart": _chart(check.result),
+            "result": present(check.result),
             "engagement_json": json.dumps(check.input, ensure_ascii=False),
         },
     )
@@ -356,12 +328,14 @@ def earnings(request: HttpRequest) -> HttpResponse:
     """The earnings and debt planner; ``?debt=`` carries a fee check's total over."""
     plan = None
     data: dict[str, Any] | None = None
+    rates: dict[str, Any] | None = None
     if request.method == "POST":
         form = EarningsForm(request.POST)
         if form.is_valid():
-            data = earnings_input(form)
             try:
-                plan = services.earnings_plan_run(data=data, language=_language())
+                data, plan, rates = services.earnings_plan_run_with_reference_rates(
+                    data=earnings_input(form), language=_language()
+                )
             except InvalidInput as error:
                 attach_earnings_error(form, error.field or "", error.rendered_message())
     else:
@@ -376,6 +350,7 @@ def earnings(request: HttpRequest) -> HttpResponse:
             "plan": plan,
             "chart": debt_chart(plan) if plan else None,
             "plan_json": json.dumps(data, ensure_ascii=False) if plan else "",
+            "rates": rates,
             "organisations": _save_organisations(request) if plan else [],
         },
         status=status,

@@ -3,7 +3,11 @@
 from fairpassage.law.api import check_fees
 from fairpassage.law.earnings import plan_earnings
 from fairpassage.law.engagement import Engagement, InputError, parse_engagement
-from fairpassage.law.fx_reference import fill_reference_rates, sensitive_findings
+from fairpassage.law.fx_reference import (
+    fill_earnings_reference_rates,
+    fill_reference_rates,
+    sensitive_findings,
+)
 from fairpassage.law.params import default_store, rules_version
 from fairpassage.law.pathways import pathways_on
 from fairpassage.law.taxonomy import CATEGORIES, classify
@@ -15,6 +19,7 @@ __all__ = [
     "check_fees",
     "classify",
     "default_store",
+    "fill_earnings_reference_rates",
     "fill_reference_rates",
     "parse_engagement",
     "pathways_on",

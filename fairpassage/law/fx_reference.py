@@ -23,6 +23,7 @@ __all__ = [
     "RATES_FILE",
     "SOURCE",
     "ReferenceRate",
+    "fill_earnings_reference_rates",
     "fill_reference_rates",
     "reference_rate",
     "sensitive_findings",
@@ -130,6 +131,37 @@ def fill_reference_rates(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[
         return filled, used
     for code in _currencies(data):
         if code in fx:
+            continue
+        rate = reference_rate(code, day)
+        if rate is not None:
+            fx[code] = float(rate.vnd_per_unit)
+            used.append(rate)
+    if used:
+        filled["fx"] = fx
+    return filled, used
+
+
+def fill_earnings_reference_rates(
+    data: Mapping[str, Any],
+) -> tuple[dict[str, Any], list[ReferenceRate]]:
+    """An earnings plan's input with a table rate for each currency its debt needs and has no
+    rate for (yen, and the debt's own currency unless dong), taken for the month of ``on``, the
+    day the plan starts. Typed rates are kept; invalid input is left for the engine to report."""
+    filled = dict(data)
+    debt = data.get("debt")
+    principal = debt.get("principal") if isinstance(debt, Mapping) else None
+    currency = principal.get("currency") if isinstance(principal, Mapping) else None
+    given = data.get("fx")
+    if currency in (None, "JPY") or (given is not None and not isinstance(given, Mapping)):
+        return filled, []
+    try:
+        day = dt.date.fromisoformat(str(data.get("on")))
+    except ValueError:
+        return filled, []
+    fx: dict[str, Any] = dict(given) if isinstance(given, Mapping) else {}
+    used: list[ReferenceRate] = []
+    for code in dict.fromkeys(("JPY", str(currency))):
+        if code == "VND" or code in fx:
             continue
         rate = reference_rate(code, day)
         if rate is not None:

@@ -230,7 +230,7 @@ def test_the_planner_offers_saving_to_staff_only(
     shown = client.post("/en/earnings/", PAGE).context["plan"]
     assert saved.result["pay"] == shown["pay"] and saved.result["debt"] == shown["debt"]
     # A form error shows no save form.
-    html = client.post("/en/earnings/", {**PAGE, "fx_jpy": ""}).content.decode()
+    html = client.post("/en/earnings/", {**PAGE, "prefecture": ""}).content.decode()
     assert 'name="plan_input"' not in html
 
 

@@ -37,7 +37,9 @@ def test_worker_checks_fees_and_downloads_the_letter(
     # 28.2 million over the service-fee cap, the 30 million deposit, and the 9 million air
     # ticket that the Japanese side must pay for a trainee.
     expect(result).to_contain_text("67.200.000")
-    expect(result).to_contain_text("Law 69/2020/QH14")
+    # The law in words on the page; the citation as recorded for advisers, folded away.
+    expect(result).to_contain_text("Luật Người lao động Việt Nam đi làm việc ở nước ngoài")
+    expect(page.locator("#advisers")).to_contain_text("Law 69/2020/QH14")
     expect(page.locator(".chart svg")).to_be_visible()
 
     page.check("input[name=japanese_copy]")
@@ -68,7 +70,8 @@ def test_fee_check_works_without_javascript(live_server: Any, browser: Any) -> N
     fill_contract(page)
     fill_payment(page, 0, "tien moi gioi", "20000000")
     page.locator("button[name=check]").click()
-    expect(page.locator("#result")).to_contain_text("VN-BROKERAGE-FROM-WORKER")
+    expect(page.locator("#result .payment-line")).to_contain_text("Tiền môi giới")
+    expect(page.locator("#advisers")).to_contain_text("VN-BROKERAGE-FROM-WORKER")
     context.close()
 
 
@@ -88,6 +91,6 @@ def test_a_guessed_kind_of_cost_is_corrected_in_one_tap_without_javascript(
     expect(page.locator("#correct-0")).to_have_value("deposit")
     page.select_option("#correct-0", "housing_deposit")
     corrections.locator("button[type=submit]").first.click()
-    expect(page.locator("table.items")).to_contain_text("Tiền cọc thuê nhà (shikikin)")
+    expect(page.locator(".payment-lines")).to_contain_text("Tiền cọc thuê nhà (shikikin)")
     expect(page.locator("#correct-0")).to_have_count(0)
     context.close()

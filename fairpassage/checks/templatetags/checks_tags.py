@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fairpassage.checks.forms import CATEGORIES
+from fairpassage.web.templatetags import money
 from fairpassage.web.templatetags.dates import day
 
 register = template.Library()
@@ -21,6 +22,7 @@ STATUS_LABELS = {
     "needs_review": _("Needs review"),
     "advisory": _("Good practice"),
     "not_applicable": _("Does not apply"),
+    "none": _("No rule found"),
 }
 VERIFICATION_LABELS = {
     "verified": pgettext_lazy("verification", "verified in the text"),
@@ -32,23 +34,33 @@ CATEGORY_LABELS = dict(CATEGORIES)
 
 @register.filter
 def vnd(amount: int | None) -> str:
-    """``28200000`` -> ``28.200.000 ₫`` (Vietnamese grouping, whole dong)."""
-    if amount is None:
-        return "—"
-    return f"{int(amount):,} ₫".replace(",", ".")
+    """Dong in the page's language: ``28.200.000 ₫`` (vi, en), ``28,200,000ドン`` (ja)."""
+    return money.vnd(amount)
 
 
 @register.filter
 def yen(amount: int | None) -> str:
-    """``219688`` -> ``¥219,688``."""
-    if amount is None:
-        return "—"
-    return f"¥{int(amount):,}"
+    """Yen in the page's language: ``219.688 ¥`` (vi), ``219,688円`` (ja), ``¥219,688`` (en)."""
+    return money.yen(amount)
 
 
 @register.filter
 def status_label(status: str) -> str:
     return str(STATUS_LABELS.get(status, status))
+
+
+STATUS_ICONS = {
+    "violation": "✗",
+    "needs_review": "?",
+    "advisory": "ℹ",
+    "compliant": "✓",
+}
+
+
+@register.filter
+def status_icon(status: str) -> str:
+    """A sign beside a status's words (never instead of them)."""
+    return STATUS_ICONS.get(status, "–")
 
 
 @register.filter
