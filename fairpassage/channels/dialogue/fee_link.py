@@ -1,0 +1,122 @@
+"""The fee check of a chat: its answers run through the page's own forms and service, and travel
+to the site in a signed, short-lived link (nothing is stored on the server).
+
+The answers are what the worker typed (amounts as typed, with the currency), so the page shows
+them back as they were written and reads them with the same parser. The token is signed with the
+site's secret and a salt of its own (``django.core.signing``), compressed, and refused after
+``CHAT_LINK_MAX_AGE_SECONDS`` (7 days by default).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from fairpassage.checks import services
+from fairpassage.checks.forms import FeeCheckForm, PaymentForm, PaymentFormSet, engine_input
+from fairpassage.core.errors import Gone, InvalidInput, NotFound
+
+SALT = "fairpassage.channels.chat-fee-check"
+MAX_AGE_SECONDS = 7 * 24 * 3600
+PREFIX = "payments"
+
+
+def max_age() -> int:
+    return int(getattr(settings, "CHAT_LINK_MAX_AGE_SECONDS", MAX_AGE_SECONDS))
+
+
+def token_make(answers: dict[str, Any]) -> str:
+    """A signed, compressed token carrying the answers (URL-safe)."""
+    return signing.dumps(answers, salt=SALT, compress=True)
+
+
+def token_read(token: str) -> dict[str, Any]:
+    """The answers a token carries; Gone once expired, NotFound when changed or not a token."""
+    try:
+        answers = signing.loads(token, salt=SALT, max_age=max_age())
+    except signing.SignatureExpired as error:
+        raise Gone(
+            _(
+                "This link has expired: links from the chat work for 7 days. Run the check "
+                "again in the chat or on this site."
+            )
+        ) from error
+    except (signing.BadSignature, ValueError) as error:
+        raise NotFound(
+            _("This link is not valid. Copy the whole link from the chat, or run the check again.")
+        ) from error
+    if not isinstance(answers, dict):
+        raise NotFound(
+            _("This link is not valid. Copy the whole link from the chat, or run the check again.")
+        )
+    return answers
+
+
+def form_data(answers: dict[str, Any]) -> QueryDict:
+    """The fee-check page's form fields, filled with the chat's answers."""
+    data = QueryDict(mutable=True)
+    data.update(
+        {
+            "programme": str(answers.get("p", "")),
+            "stage": str(answers.get("s", "")),
+            "prior": "none",
+            "sender": "service_enterprise",
+            "contract_months": str(answers.get("m", "")),
+            "wage_amount": str(answers.get("w", "")),
+            "wage_currency": str(answers.get("wc", "JPY")),
+            "signed_on": str(answers.get("d", "")),
+        }
+    )
+    rows = [row for row in answers.get("pay") or [] if isinstance(row, list) and len(row) == 4]
+    for index, (amount, currency, label, category) in enumerate(rows):
+        data[f"{PREFIX}-{index}-amount"] = str(amount)
+        data[f"{PREFIX}-{index}-currency"] = str(currency)
+        data[f"{PREFIX}-{index}-label"] = str(label)
+        data[f"{PREFIX}-{index}-category"] = str(category)
+    data[f"{PREFIX}-TOTAL_FORMS"] = str(max(len(rows), 1))
+    data[f"{PREFIX}-INITIAL_FORMS"] = "0"
+    return data
+
+
+@dataclass
+class Checked:
+    """A fee check run as the page runs it: the bound forms and what the engine answered."""
+
+    post: QueryDict
+    form: FeeCheckForm
+    payments: Any  # the bound payment formset
+    filled: list[PaymentForm]
+    engagement: dict[str, Any] | None = None
+    report: dict[str, Any] | None = None
+    rates: dict[str, Any] | None = None
+    errors: list[str] | None = None
+    engine_error: InvalidInput | None = None
+
+
+def check(answers: dict[str, Any], *, language: str) -> Checked:
+    """Run the page's forms and the page's service on the answers. Refusals (which the dialogue
+    already asks about one by one) come back in ``errors``, shown next to their fields."""
+    post = form_data(answers)
+    form = FeeCheckForm(post)
+    payments = PaymentFormSet(post, prefix=PREFIX)
+    if not (form.is_valid() and payments.is_valid()):
+        errors = [str(e) for field in form.errors.values() for e in field]
+        for row in payments.forms:
+            errors += [str(e) for field in row.errors.values() for e in field]
+        errors += [str(e) for e in payments.non_form_errors()]
+        return Checked(post, form, payments, [], errors=errors)
+    filled = [p for p in payments.forms if not p.is_blank()]
+    try:
+        engagement, report, rates = services.fee_check_run_with_reference_rates(
+            data=engine_input(form, filled), language=language
+        )
+    except InvalidInput as error:
+        return Checked(
+            post, form, payments, filled, errors=[error.rendered_message()], engine_error=error
+        )
+    return Checked(post, form, payments, filled, engagement, report, rates)
