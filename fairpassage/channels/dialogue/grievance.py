@@ -165,7 +165,7 @@ def submit(ctx: Context, data: dict[str, Any]) -> Turn:
         language=ctx.lang,
     )
     lines = [
-        _("Your grievance is received."),
+        _("Your grievance is received"),
         _(
             "Your tracking code. Write it down or take a photo: it is shown only once and it is "
             "the only way to follow your grievance."
