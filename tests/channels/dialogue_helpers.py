@@ -8,9 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext, override, pgettext
 
 from fairpassage.channels.dialogue import Reply, respond
 from fairpassage.channels.messages import Incoming, Kind
+from fairpassage.core import ratelimit
+from fairpassage.registry.selectors import search_index_reset
 
 SITE = "https://fairpassage.example.org"
 _events = itertools.count(1)
@@ -62,3 +65,20 @@ class Chat:
 
 def today() -> dt.date:
     return timezone.localdate()
+
+
+def fresh_state() -> None:
+    """Forget rate-limit counts and the agency search index (each test starts clean)."""
+    ratelimit.reset()
+    search_index_reset()
+
+
+def offered(reply: Reply) -> list[str]:
+    """The payloads of the quick replies under the last message of ``reply``."""
+    return [q.payload for q in reply.messages[-1].quick_replies]
+
+
+def translated(language: str, message: str, context: str | None = None) -> str:
+    """A catalogue message in ``language`` (tests compare with the catalogue, not a copy)."""
+    with override(language):
+        return pgettext(context, message) if context else gettext(message)

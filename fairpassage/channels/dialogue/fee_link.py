@@ -4,7 +4,7 @@ to the site in a signed, short-lived link (nothing is stored on the server).
 The answers are what the worker typed (amounts as typed, with the currency), so the page shows
 them back as they were written and reads them with the same parser. The token is signed with the
 site's secret and a salt of its own (``django.core.signing``), compressed, and refused after
-``CHAT_LINK_MAX_AGE_SECONDS`` (7 days by default).
+``CHAT_LINK_MAX_AGE_DAYS`` days (7 by default).
 """
 
 from __future__ import annotations
@@ -22,12 +22,13 @@ from fairpassage.checks.forms import FeeCheckForm, PaymentForm, PaymentFormSet, 
 from fairpassage.core.errors import Gone, InvalidInput, NotFound
 
 SALT = "fairpassage.channels.chat-fee-check"
-MAX_AGE_SECONDS = 7 * 24 * 3600
+MAX_AGE_DAYS = 7
 PREFIX = "payments"
 
 
-def max_age() -> int:
-    return int(getattr(settings, "CHAT_LINK_MAX_AGE_SECONDS", MAX_AGE_SECONDS))
+def max_age_days() -> int:
+    """How many days a link from the chat opens the result (``CHAT_LINK_MAX_AGE_DAYS``)."""
+    return int(getattr(settings, "CHAT_LINK_MAX_AGE_DAYS", MAX_AGE_DAYS))
 
 
 def token_make(answers: dict[str, Any]) -> str:
@@ -38,13 +39,14 @@ def token_make(answers: dict[str, Any]) -> str:
 def token_read(token: str) -> dict[str, Any]:
     """The answers a token carries; Gone once expired, NotFound when changed or not a token."""
     try:
-        answers = signing.loads(token, salt=SALT, max_age=max_age())
+        answers = signing.loads(token, salt=SALT, max_age=max_age_days() * 86400)
     except signing.SignatureExpired as error:
         raise Gone(
             _(
-                "This link has expired: links from the chat work for 7 days. Run the check "
-                "again in the chat or on this site."
-            )
+                "This link has expired: links from the chat work for %(days)s days. Run the "
+                "check again in the chat or on this site."
+            ),
+            params={"days": max_age_days()},
         ) from error
     except (signing.BadSignature, ValueError) as error:
         raise NotFound(

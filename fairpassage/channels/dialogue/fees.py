@@ -322,7 +322,7 @@ def finish(ctx: Context, data: dict[str, Any]) -> Turn:
         )
         return Turn([with_menu(text)])
     url = link_for(ctx, answers)
-    days = fee_link.max_age() // 86400
+    days = fee_link.max_age_days()
     lines = _summary(checked.report, checked.rates)
     lines.append(
         _("The full result and the letter, on our site (the link works for %(days)s days):")
