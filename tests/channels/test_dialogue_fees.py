@@ -120,7 +120,7 @@ def test_a_fee_check_in_japanese_with_yen_written_the_japanese_way(client: Clien
     assert opened.status_code == 200
     report = opened.context["report"]
     assert report["lang"] == "ja"
-    assert [i["amount_vnd"] for i in report["items"]][0] == 120_000_000
+    assert report["items"][0]["amount_vnd"] == 120_000_000
     used = opened.context["rates"]["used"]
     assert [r["currency"] for r in used] == ["JPY"]
     assert report["items"][1]["amount_vnd"] == round(100_000 * used[0]["vnd_per_unit"])
@@ -138,7 +138,8 @@ def test_a_changed_link_is_refused_with_a_message(client: Client) -> None:
         assert (
             translated(
                 "vi",
-                "This link is not valid. Copy the whole link from the chat, or run the check again.",
+                "This link is not valid. Copy the whole link from the chat, or run the check "
+                "again.",
             )
             in answer.content.decode()
         )
@@ -160,8 +161,8 @@ def test_an_expired_link_is_refused_with_a_message(client: Client) -> None:
     assert (
         translated(
             "ja",
-            "This link has expired: links from the chat work for %(days)s days. Run the check again "
-            "in the chat or on this site.",
+            "This link has expired: links from the chat work for %(days)s days. Run the check "
+            "again in the chat or on this site.",
         )
         % {"days": 7}
         in answer.content.decode()
