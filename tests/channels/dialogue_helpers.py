@@ -29,9 +29,8 @@ class Chat:
     replies: list[Reply] = field(default_factory=list)
     linked: int | None = None
 
-    def send(self, text: str, kind: Kind = "text") -> str:
-        """Send one message; returns the text of every answer, joined."""
-        incoming = Incoming(
+    def incoming(self, text: str, kind: Kind = "text") -> Incoming:
+        return Incoming(
             provider="line",
             account_id=1,
             event_id=f"event-{next(_events)}",
@@ -40,6 +39,10 @@ class Chat:
             text=text,
             received_at=timezone.now(),
         )
+
+    def send(self, text: str, kind: Kind = "text") -> str:
+        """Send one message; returns the text of every answer, joined."""
+        incoming = self.incoming(text, kind)
         reply = respond(
             state=self.state,
             incoming=incoming,
