@@ -3,9 +3,14 @@ summary, and a signed link that opens the page's full result (expired or changed
 
 from __future__ import annotations
 
+import base64
+import binascii
 import time
+import zlib
+from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
 from django.core import signing
 from django.test import Client, override_settings
 
@@ -145,6 +150,12 @@ def test_a_changed_link_is_refused_with_a_message(client: Client) -> None:
         )
 
 
+def _signed_again(token: str, signer: type[signing.TimestampSigner]) -> str:
+    """The same sealed answers, signed at another time."""
+    sealed = token.rsplit(":", 2)[0]
+    return signer(salt=fee_link.SALT).sign(sealed)
+
+
 class _EightDaysAgo(signing.TimestampSigner):
     """Signs as the server did eight days ago (a link the worker kept too long)."""
 
@@ -155,7 +166,7 @@ class _EightDaysAgo(signing.TimestampSigner):
 def test_an_expired_link_is_refused_with_a_message(client: Client) -> None:
     answers = {"p": "titp", "s": "titp1", "m": 36, "w": "180.000", "wc": "JPY"}
     answers |= {"d": "2025-06-01", "pay": [["120tr", "VND", "phí dịch vụ", ""]]}
-    old = _EightDaysAgo(salt=fee_link.SALT).sign_object(answers, compress=True)
+    old = _signed_again(fee_link.token_make(answers), _EightDaysAgo)
     answer = client.get(f"/ja/chat/check/{old}/")
     assert answer.status_code == 410
     assert (
@@ -185,7 +196,7 @@ def test_the_link_lifetime_is_a_setting_and_both_messages_say_it(client: Client)
     assert client.get(_link(chat)).status_code == 200
     answers = {"p": "titp", "s": "titp1", "m": 36, "w": "180.000", "wc": "JPY"}
     answers |= {"d": "2025-06-01", "pay": [["120tr", "VND", "phí dịch vụ", ""]]}
-    old = _TwoDaysAgo(salt=fee_link.SALT).sign_object(answers, compress=True)
+    old = _signed_again(fee_link.token_make(answers), _TwoDaysAgo)
     answer = client.get(f"/en/chat/check/{old}/")
     assert answer.status_code == 410
     assert "links from the chat work for 2 days" in answer.content.decode()
@@ -212,3 +223,24 @@ def test_wrong_answers_are_asked_again_and_nothing_is_guessed() -> None:
     assert "at least one payment" in chat.send("done")
     assert "two different currencies" in chat.send("100 USD ¥")
     assert chat.state["step"] == "amount"
+
+
+def test_the_link_carries_the_answers_sealed() -> None:
+    answers = {"p": "titp", "s": "titp1", "m": 36, "w": "180.000", "wc": "JPY"}
+    answers |= {"d": "2025-06-01", "pay": [["123.456.789", "VND", "trả cho anh Tuấn", ""]]}
+    token = fee_link.token_make(answers)
+    assert fee_link.token_read(token) == answers
+    sealed = token.rsplit(":", 2)[0]
+    assert "123.456.789" not in token
+    # Signed is not sealed: a signed link alone would open with base64 and zlib.
+    with pytest.raises((zlib.error, binascii.Error, ValueError)):
+        zlib.decompress(base64.urlsafe_b64decode(sealed.lstrip(".") + "=="))
+    assert len(token) < 1000  # short enough for a chat button
+
+
+def test_a_link_sealed_under_a_retired_key_is_refused(client: Client, settings: Any) -> None:
+    answers = {"p": "titp", "s": "titp1", "m": 36, "w": "180.000", "wc": "JPY"}
+    answers |= {"d": "2025-06-01", "pay": [["120tr", "VND", "phí dịch vụ", ""]]}
+    token = fee_link.token_make(answers)
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode("ascii")]
+    assert client.get(f"/vi/chat/check/{token}/").status_code == 404

@@ -2,23 +2,30 @@
 to the site in a signed, short-lived link (nothing is stored on the server).
 
 The answers are what the worker typed (amounts as typed, with the currency), so the page shows
-them back as they were written and reads them with the same parser. The token is signed with the
-site's secret and a salt of its own (``django.core.signing``), compressed, and refused after
-``CHAT_LINK_MAX_AGE_DAYS`` days (7 by default).
+them back as they were written and reads them with the same parser. A link passes through the
+chat provider and the web server's access log, so its answers are compressed and encrypted with
+the field keys (``core.crypto``), then signed with a timestamp (``django.core.signing``, a salt
+of its own) and refused after ``CHAT_LINK_MAX_AGE_DAYS`` days (7 by default).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ImproperlyConfigured
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from fairpassage.checks import services
 from fairpassage.checks.forms import FeeCheckForm, PaymentForm, PaymentFormSet, engine_input
+from fairpassage.core import crypto
 from fairpassage.core.errors import Gone, InvalidInput, NotFound
 
 SALT = "fairpassage.channels.chat-fee-check"
@@ -31,15 +38,24 @@ def max_age_days() -> int:
     return int(getattr(settings, "CHAT_LINK_MAX_AGE_DAYS", MAX_AGE_DAYS))
 
 
+#: Free text kept in a link, per payment (the link must stay short enough for a chat button).
+LABEL_LENGTH = 60
+INVALID = _("This link is not valid. Copy the whole link from the chat, or run the check again.")
+
+
 def token_make(answers: dict[str, Any]) -> str:
-    """A signed, compressed token carrying the answers (URL-safe)."""
-    return signing.dumps(answers, salt=SALT, compress=True)
+    """The answers compressed, encrypted and signed with a timestamp (URL-safe)."""
+    rows = [[*row[:2], str(row[2])[:LABEL_LENGTH], *row[3:]] for row in answers.get("pay") or []]
+    text = json.dumps({**answers, "pay": rows}, ensure_ascii=False, separators=(",", ":"))
+    packed = base64.urlsafe_b64encode(zlib.compress(text.encode("utf-8"), 9)).decode("ascii")
+    return signing.TimestampSigner(salt=SALT).sign(crypto.encrypt(packed))
 
 
 def token_read(token: str) -> dict[str, Any]:
     """The answers a token carries; Gone once expired, NotFound when changed or not a token."""
+    signer = signing.TimestampSigner(salt=SALT)
     try:
-        answers = signing.loads(token, salt=SALT, max_age=max_age_days() * 86400)
+        sealed = signer.unsign(token, max_age=max_age_days() * 86400)
     except signing.SignatureExpired as error:
         raise Gone(
             _(
@@ -48,14 +64,17 @@ def token_read(token: str) -> dict[str, Any]:
             ),
             params={"days": max_age_days()},
         ) from error
-    except (signing.BadSignature, ValueError) as error:
-        raise NotFound(
-            _("This link is not valid. Copy the whole link from the chat, or run the check again.")
-        ) from error
+    except signing.BadSignature as error:
+        raise NotFound(INVALID) from error
+    try:
+        packed = crypto.decrypt(sealed)
+        text = zlib.decompress(base64.urlsafe_b64decode(packed)).decode("utf-8")
+        answers = json.loads(text)
+    except (ImproperlyConfigured, binascii.Error, zlib.error, ValueError) as error:
+        # signed by this site but not readable: made under keys that were retired since
+        raise NotFound(INVALID) from error
     if not isinstance(answers, dict):
-        raise NotFound(
-            _("This link is not valid. Copy the whole link from the chat, or run the check again.")
-        )
+        raise NotFound(INVALID)
     return answers
 
 
