@@ -246,7 +246,7 @@ def step(ctx: Context, step: str, data: dict[str, Any]) -> Turn:
         if chosen is not None:
             label, category = _label(CATEGORIES, chosen), chosen
         else:
-            label, category = text[:500], ""  # the engine reads the kind from the words
+            label, category = text[: fee_link.LABEL_LENGTH], ""  # the engine reads the words
         data["pay"].append([amount, currency, label, category])
         if len(data["pay"]) >= MAX_PAYMENTS:
             return finish(ctx, data)
