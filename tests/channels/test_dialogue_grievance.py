@@ -168,3 +168,17 @@ def test_code_lookups_in_the_chat_count_against_the_tracking_limit(
     for _n in range(2):
         assert "No grievance has this tracking code" in chat.send("AAAA-BBBB-CCCC-DDDD-EEEE")
     assert "Too many messages" in chat.send("AAAA-BBBB-CCCC-DDDD-EEEE")
+
+
+def test_a_statement_the_service_would_refuse_is_asked_again(vn: Organisation) -> None:
+    chat = Chat(vn.pk)
+    for step in ("hi", "en", "report", "no", "VN", "1", "in_japan"):
+        chat.send(step)
+    asked = chat.send("They kept my passport \x00")
+    assert chat.state["step"] == "statement" and "statement" not in chat.state["data"]
+    assert "Tell us what happened" in asked
+    chat.send("x" * 5001)  # longer than a chat statement may be
+    assert chat.state["step"] == "statement"
+    chat.send("They kept my passport.")
+    chat.tap("skip")
+    assert Case.objects.get().statement == "They kept my passport."

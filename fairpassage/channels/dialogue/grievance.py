@@ -35,8 +35,9 @@ from fairpassage.channels.dialogue.common import (
 )
 from fairpassage.channels.dialogue.help import emergency_lines
 from fairpassage.channels.messages import Outgoing
-from fairpassage.core.errors import ApplicationError, TooManyRequests
+from fairpassage.core.errors import ApplicationError, InvalidInput, TooManyRequests
 from fairpassage.core.ratelimit import rate_limit
+from fairpassage.core.validation import clean_text
 from fairpassage.web.templatetags.dates import day
 
 REPORT, FOLLOW = "report", "follow"
@@ -133,19 +134,23 @@ def report_step(ctx: Context, step: str, data: dict[str, Any]) -> Turn:
         question = _("Tell us what happened, in one message, in your own words.")
         return Turn([Outgoing(text=question)], REPORT, "statement", data)
     if step == "statement":
-        if not text:
-            return Turn(
-                [Outgoing(text=_("Tell us what happened, in one message, in your own words."))],
-                REPORT,
-                step,
-                data,
+        question = _("Tell us what happened, in one message, in your own words.")
+        try:  # the service's own check of text, before it is kept in the conversation
+            data["statement"] = clean_text(
+                text, field="statement", required=True, limit=MAX_STATEMENT
             )
-        data["statement"] = text[:MAX_STATEMENT]
+        except InvalidInput as error:
+            problem = error.rendered_message()
+            return Turn([Outgoing(text=f"{problem}\n{question}")], REPORT, step, data)
         question = _("The name of the agency or employer, if you know it. Otherwise tap Skip.")
         skip = [("skip", pgettext("chat button", "Skip"))]
         return Turn([Outgoing(text=question, quick_replies=buttons(skip))], REPORT, "agency", data)
     if step == "agency":
-        data["agency"] = "" if is_skip(text) else text[:300]
+        try:
+            data["agency"] = "" if is_skip(text) else clean_text(text, field="agency", limit=300)
+        except InvalidInput as error:
+            data["agency"] = ""
+            return Turn([Outgoing(text=error.rendered_message())], REPORT, step, data)
         return submit(ctx, data)
     if step == "consent":
         return consent(ctx, data)
