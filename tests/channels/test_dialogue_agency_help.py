@@ -69,6 +69,8 @@ def test_a_licensed_agency_in_japanese(listed: None) -> None:
     assert translated("ja", "Same name") in answer and "許1712000123" in answer
     nothing = chat.send("存在しない組合")
     assert translated("ja", NOT_FOUND) % {"q": "存在しない組合"} in nothing
+    revoked = chat.send("Công ty Cổ phần Nhân lực Sao Mai")
+    assert translated("ja", DO_NOT_PAY) in revoked and "⚠" in revoked
 
 
 @pytest.mark.parametrize("language", ["vi", "ja"])

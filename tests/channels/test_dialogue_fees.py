@@ -253,3 +253,21 @@ def test_a_link_sealed_under_a_retired_key_is_refused(client: Client, settings: 
     token = fee_link.token_make(answers)
     settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode("ascii")]
     assert client.get(f"/vi/chat/check/{token}/").status_code == 404
+
+
+def test_specified_skilled_workers_are_asked_about_earlier_training(client: Client) -> None:
+    chat = Chat(OrganisationFactory.create().pk)
+    chat.send("hi")
+    chat.tap("en")
+    chat.tap("fees")
+    chat.tap("ssw")
+    chat.tap("ssw1")
+    assert chat.state["step"] == "prior"
+    chat.tap("titp3_completed")
+    for text in ("60", "220,000 yen", "2025-06-01", "2.000 USD"):
+        chat.send(text)
+    chat.tap("service_fee")
+    chat.tap("done")
+    opened = client.get(_link(chat))
+    assert opened.status_code == 200
+    assert opened.context["engagement_json"].count('"prior": "titp3_completed"') == 1

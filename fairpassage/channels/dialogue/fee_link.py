@@ -85,7 +85,7 @@ def form_data(answers: dict[str, Any]) -> QueryDict:
         {
             "programme": str(answers.get("p", "")),
             "stage": str(answers.get("s", "")),
-            "prior": "none",
+            "prior": str(answers.get("pr", "none")),
             "sender": "service_enterprise",
             "contract_months": str(answers.get("m", "")),
             "wage_amount": str(answers.get("w", "")),

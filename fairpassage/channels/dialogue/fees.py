@@ -28,7 +28,7 @@ from fairpassage.channels.dialogue.common import (
 )
 from fairpassage.channels.messages import Outgoing
 from fairpassage.checks.amount_fields import LARGEST, MESSAGES
-from fairpassage.checks.forms import CATEGORIES, PROGRAMMES, STAGES
+from fairpassage.checks.forms import CATEGORIES, PRIORS, PROGRAMMES, STAGES, FeeCheckForm
 from fairpassage.checks.templatetags.checks_tags import vnd
 from fairpassage.checks.templatetags.fx_tags import month_label, rate_number
 from fairpassage.text.amounts import AmountError, ParsedAmount, parse_amount
@@ -78,6 +78,15 @@ def _ask_stage(data: dict[str, Any]) -> Turn:
         data["s"] = ""
         return _ask_months(data)
     return Turn([ask(_("Which stage of the programme?"), options)], FLOW, "stage", data)
+
+
+def _prior_options() -> list[tuple[str, str]]:
+    return [(value, str(label)) for value, label in PRIORS]
+
+
+def _ask_prior(data: dict[str, Any]) -> Turn:
+    question = str(dict(FeeCheckForm.base_fields)["prior"].label)
+    return Turn([ask(question, _prior_options())], FLOW, "prior", data)
 
 
 def _ask_months(data: dict[str, Any], problem: str = "") -> Turn:
@@ -204,6 +213,14 @@ def step(ctx: Context, step: str, data: dict[str, Any]) -> Turn:
         if chosen is None:
             return Turn([ask(_("Choose one of these."), options)], FLOW, step, data)
         data["s"] = chosen
+        if data.get("p") == "ssw":  # the Japanese side's fee differs after technical training
+            return _ask_prior(data)
+        return _ask_months(data)
+    if step == "prior":
+        chosen = choose(text, _prior_options())
+        if chosen is None:
+            return _ask_prior(data)
+        data["pr"] = chosen
         return _ask_months(data)
     if step == "months":
         months = _months(text)
@@ -255,7 +272,8 @@ def step(ctx: Context, step: str, data: dict[str, Any]) -> Turn:
 
 
 def _answers(data: dict[str, Any]) -> dict[str, Any]:
-    return {key: data[key] for key in ("p", "s", "m", "w", "wc", "d", "pay") if key in data}
+    keys = ("p", "s", "pr", "m", "w", "wc", "d", "pay")
+    return {key: data[key] for key in keys if key in data}
 
 
 def link_for(ctx: Context, answers: dict[str, Any]) -> str:
