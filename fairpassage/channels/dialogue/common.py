@@ -126,9 +126,16 @@ def is_skip(text: str) -> bool:
 # Answers ------------------------------------------------------------------------------------
 
 
+BUTTON_LABEL = 20  # providers cut longer labels; the numbered list in the text has them whole
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= BUTTON_LABEL else label[: BUTTON_LABEL - 1].rstrip() + "…"
+
+
 def buttons(options: list[tuple[str, str]]) -> tuple[QuickReply, ...]:
     """Quick replies for ``(payload, label)`` options (providers take at most 13)."""
-    return tuple(QuickReply(label=label[:20], payload=value) for value, label in options[:13])
+    return tuple(QuickReply(label=_short(label), payload=value) for value, label in options[:13])
 
 
 def numbered(options: list[tuple[str, str]]) -> str:
