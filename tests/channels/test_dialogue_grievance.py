@@ -182,3 +182,15 @@ def test_a_statement_the_service_would_refuse_is_asked_again(vn: Organisation) -
     chat.send("They kept my passport.")
     chat.tap("skip")
     assert Case.objects.get().statement == "They kept my passport."
+
+
+def test_in_danger_the_numbers_come_at_once_under_each_country(vn: Organisation) -> None:
+    chat = Chat(vn.pk)
+    chat.send("hi")
+    chat.tap("vi")
+    chat.tap("report")
+    danger = chat.tap("yes")
+    japan, viet_nam = translated("vi", "Japan"), translated("vi", "Viet Nam")
+    assert danger.index(f"{japan}:") < danger.index("☎ 110") < danger.index(f"{viet_nam}:")
+    assert danger.index(f"{viet_nam}:") < danger.index("☎ 113")
+    assert chat.state["step"] == "where" and chat.state["data"]["urgent"] is True

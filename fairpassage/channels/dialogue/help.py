@@ -17,7 +17,7 @@ from fairpassage.cases.emergency import emergency_contacts
 from fairpassage.channels.dialogue.common import Context, Turn, ask, choose, with_menu
 from fairpassage.registry import selectors
 from fairpassage.registry.models import HelpEntry, HelpKind
-from fairpassage.registry.templatetags.registry_tags import kind_label, local
+from fairpassage.registry.templatetags.registry_tags import country_label, kind_label, local
 
 FLOW = "help"
 #: The directory's kinds a worker in trouble calls, in this order.
@@ -37,12 +37,16 @@ def start(ctx: Context) -> Turn:
 
 
 def emergency_lines(lang: str, country: str = "") -> list[str]:
-    """``☎ 110 — Police`` for each emergency number (of ``country``, or every country)."""
-    return [
-        f"☎ {item['number']} — {item['label']}"
-        for item in emergency_contacts(language=lang)
-        if not country or item["country"] == country
-    ]
+    """``☎ 110 — Police`` for each emergency number of ``country``; without a country, every
+    country's numbers under the country's name."""
+    contacts = emergency_contacts(language=lang)
+    countries = [country] if country else list(dict.fromkeys(c["country"] for c in contacts))
+    lines: list[str] = []
+    for code in countries:
+        if not country:
+            lines.append(f"{country_label(code)}:")
+        lines += [f"☎ {c['number']} — {c['label']}" for c in contacts if c["country"] == code]
+    return lines
 
 
 def _entry(entry: HelpEntry) -> str:
