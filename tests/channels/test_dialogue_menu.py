@@ -4,11 +4,13 @@ answered with the menu, never an exception; the state small and plain JSON."""
 from __future__ import annotations
 
 import json
+import random
 from typing import Any
 
 import pytest
 
 from fairpassage.channels.dialogue import respond
+from fairpassage.registry.services import help_directory_load
 from tests.channels.dialogue_helpers import Chat, fresh_state, offered, translated
 from tests.factories import OrganisationFactory
 
@@ -113,3 +115,25 @@ def test_states_stay_small_json_and_buttons_short(chat: Chat) -> None:
         for message in chat.last.messages:
             assert all(len(q.label) <= 20 for q in message.quick_replies)
     assert chat.last.messages[-1].url  # twenty payments: the check ran by itself
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_taps_and_words_never_break_the_conversation(
+    seed: int, caplog: pytest.LogCaptureFixture, settings: Any
+) -> None:
+    settings.FAIRPASSAGE_RATE_LIMITS = {"grievance": 1000, "track": 1000, "message": 1000}
+    help_directory_load(data_dir=settings.FAIRPASSAGE_DATA_DIR)
+    pick = random.Random(seed)
+    words = ["done", "1", "2", "xong", "skip", "yes", "không", "120.000.000", "18万円", "36"]
+    words += ["01/06/2025", "abc", "", "0", "ngôn ngữ", "AAAA-BBBB-CCCC-DDDD-EEEE", "vi"]
+    chat = Chat(OrganisationFactory.create().pk)
+    chat.send("hi")
+    for _step in range(150):
+        payloads = offered(chat.last)
+        if payloads and pick.random() < 0.7:
+            chat.send(pick.choice(payloads), kind="postback")
+        else:
+            chat.send(pick.choice(words))
+        assert chat.last.messages and all(m.text for m in chat.last.messages)
+        json.dumps(chat.state)
+    assert not [r for r in caplog.records if r.levelname == "ERROR"], caplog.text
