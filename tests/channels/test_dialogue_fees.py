@@ -271,3 +271,15 @@ def test_specified_skilled_workers_are_asked_about_earlier_training(client: Clie
     opened = client.get(_link(chat))
     assert opened.status_code == 200
     assert opened.context["engagement_json"].count('"prior": "titp3_completed"') == 1
+
+
+def test_a_month_the_rate_table_lacks_is_named_in_the_summary() -> None:
+    chat = Chat(OrganisationFactory.create().pk)
+    for text in ("hi", "en", "fees", "Technical intern", "titp1", "12", "¥180,000"):
+        chat.send(text)
+    chat.tap("today")  # after the table's last month
+    chat.send("100tr")
+    chat.tap("service_fee")
+    summary = chat.tap("done")
+    wanted = f"{today():%m/%Y}"
+    assert f"Our table has no rate for {wanted} yet." in summary

@@ -143,10 +143,14 @@ def numbered(options: list[tuple[str, str]]) -> str:
     return "\n".join(f"{n}. {label}" for n, (_value, label) in enumerate(options, start=1))
 
 
-def ask(text: str, options: list[tuple[str, str]], *, listed: bool = True) -> Outgoing:
-    """A question with its options as buttons (and numbered in the text)."""
-    body = f"{text}\n{numbered(options)}" if listed and options else text
-    return Outgoing(text=body, quick_replies=buttons(options))
+def ask(
+    text: str, options: list[tuple[str, str]], *, short: dict[str, str] | None = None
+) -> Outgoing:
+    """A question with its options numbered in the text and as buttons (``short`` gives a
+    button a shorter label than the list's)."""
+    body = f"{text}\n{numbered(options)}" if options else text
+    labels = [(value, (short or {}).get(value, label)) for value, label in options]
+    return Outgoing(text=body, quick_replies=buttons(labels))
 
 
 def menu_button() -> tuple[str, str]:

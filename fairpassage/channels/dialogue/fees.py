@@ -67,9 +67,24 @@ def _kind_options() -> list[tuple[str, str]]:
     return [(code, _label(CATEGORIES, code)) for code in PAYMENT_KINDS]
 
 
-def start(ctx: Context) -> Turn:
+def _programme_buttons() -> dict[str, str]:
+    return {
+        "titp": pgettext("chat button", "Technical intern"),
+        "ssw": pgettext("chat button", "Specified skilled"),
+        "esd": pgettext("chat button", "ESD (from 2027)"),
+    }
+
+
+def _ask_programme(data: dict[str, Any], problem: str = "") -> Turn:
     question = _("Which programme are you going (or did you go) to Japan with?")
-    return Turn([ask(question, _programme_options())], FLOW, "programme", {"pay": []})
+    text = f"{problem}\n{question}".strip()
+    return Turn(
+        [ask(text, _programme_options(), short=_programme_buttons())], FLOW, "programme", data
+    )
+
+
+def start(ctx: Context) -> Turn:
+    return _ask_programme({"pay": []})
 
 
 def _ask_stage(data: dict[str, Any]) -> Turn:
@@ -202,9 +217,11 @@ def step(ctx: Context, step: str, data: dict[str, Any]) -> Turn:
     text = ctx.text
     data.setdefault("pay", [])
     if step == "programme":
-        chosen = choose(text, _programme_options())
+        chosen = choose(text, _programme_options()) or choose(
+            text, list(_programme_buttons().items())
+        )
         if chosen is None:
-            return Turn([ask(_("Choose one of these."), _programme_options())], FLOW, step, data)
+            return _ask_programme(data, _("Choose one of these."))
         data["p"] = chosen
         return _ask_stage(data)
     if step == "stage":
@@ -305,14 +322,17 @@ def _summary(report: dict[str, Any], rates: dict[str, Any]) -> list[str]:
     ]
     lines.extend(f"⚠ {f['message']}" for f in findings[:3])
     for rate in rates.get("used") or []:
-        lines.append(
-            _("1 %(currency)s = %(rate)s dong, the reference rate at the end of %(month)s.")
-            % {
-                "currency": rate["currency"],
-                "rate": rate_number(rate["vnd_per_unit"]),
-                "month": month_label(rate["month"]),
-            }
-        )
+        line = _("1 %(currency)s = %(rate)s dong, the reference rate at the end of %(month)s.") % {
+            "currency": rate["currency"],
+            "rate": rate_number(rate["vnd_per_unit"]),
+            "month": month_label(rate["month"]),
+        }
+        if rate.get("substituted"):
+            line += " " + _(
+                "Our table has no rate for %(wanted)s yet. On the full result you can type the "
+                "rate of your receipts or contract."
+            ) % {"wanted": month_label(rate["wanted"])}
+        lines.append(line)
     if rates.get("sensitive"):
         lines.append(_("The result depends on the exchange rate."))
     if summary["status"] == "violation":
