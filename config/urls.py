@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("", include("fairpassage.tracker.urls")),
     path("", include("fairpassage.mfa.urls")),
     path("", include("fairpassage.core.urls")),
+    path("", include("fairpassage.channels.dialogue.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -54,6 +54,7 @@ PUBLIC_PAGES: frozenset[str] = frozenset(
         "tracker:progress",
         "tracker:recommendation_detail",
         "tracker:feed",
+        "chat:check",
     }
 )
 

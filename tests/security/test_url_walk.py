@@ -63,6 +63,7 @@ PUBLIC_PAGES = {
     "tracker:progress",
     "tracker:recommendation_detail",
     "tracker:feed",
+    "chat:check",
 }
 # The sign-in flow: sign-in (the admin's answers with the site's), second factor, sign-out.
 SIGN_IN_FLOW = {"web:login", "web:logout", "mfa:enrol", "mfa:verify", "admin:login"}
@@ -159,6 +160,7 @@ def _value(scene: SecurityScene, name: str, route: str, param: str) -> str:
         "theme": Theme.values[0],
         "stakeholder": Stakeholder.values[0],
         "code": scene.code,
+        "token": "not-a-token",
         "consultation_id": str(o["consultation"].pk),
         "recommendation_id": str(o["recommendation"].pk),
         "id": str(scene.users["outsider"].pk),
