@@ -21,8 +21,9 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands import db_worker
+from django_tasks_db.models import DBTaskResult
 
-from fairpassage.core import queue
+from fairpassage.core import queue, requestid
 
 log = logging.getLogger("fairpassage.core.worker")
 
@@ -72,6 +73,12 @@ class Worker(db_worker.Worker):
     def run(self) -> None:
         with SignOfLife(self.worker_id):
             super().run()
+
+    def run_task(self, db_task_result: DBTaskResult) -> None:
+        """Run the task under the request id of the request that queued it (every log line)."""
+        kwargs = db_task_result.args_kwargs.get("kwargs", {})
+        with requestid.bound(str(kwargs.get("request_id", ""))):
+            super().run_task(db_task_result)
 
 
 class Command(db_worker.Command):
