@@ -74,7 +74,7 @@ class Worker(db_worker.Worker):
         with SignOfLife(self.worker_id):
             super().run()
 
-    def run_task(self, db_task_result: DBTaskResult) -> None:
+    def run_task(self, db_task_result: DBTaskResult[Any, Any]) -> None:
         """Run the task under the request id of the request that queued it (every log line)."""
         kwargs = db_task_result.args_kwargs.get("kwargs", {})
         with requestid.bound(str(kwargs.get("request_id", ""))):
