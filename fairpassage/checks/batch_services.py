@@ -229,8 +229,20 @@ def _process_ended() -> str:
 
 
 def _death(audit: BatchAudit, now: dt.datetime) -> str | None:
-    """Why a running audit is dead, in the audit's language, or None while it may live. A
-    queued audit waits for a worker (``/api/health`` shows the queue's oldest waiting task)."""
+    """Why an active audit is dead, in the audit's language, or None while it may live. A
+    queued audit waits for a worker (``/api/health`` shows the queue's oldest waiting task) as
+    long as its task is in the queue (it is not after a restore, for example)."""
+    if audit.status == BatchStatus.QUEUED:
+        from fairpassage.checks.tasks import batch_audit_run  # noqa: PLC0415
+
+        lost = queue.task_lost(
+            task=batch_audit_run,
+            since=audit.heartbeat_at or audit.created_at,
+            audit_id=audit.pk,
+            attempt=audit.attempt,
+        )
+        with translation.override(audit.language):
+            return _process_ended() if lost else None
     if audit.status != BatchStatus.RUNNING:
         return None
     host, _sep, pid = audit.runner.rpartition(":")

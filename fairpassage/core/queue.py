@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import TaskResultStatus
 from django_tasks.base import Task
+from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from fairpassage.core import requestid
@@ -251,3 +252,18 @@ def _on_task_finished(sender: object, task_result: Any, **kwargs: Any) -> None:
         kwargs=dict(task_result.kwargs),
         reason=TASK_ERROR_REASON,
     )
+
+
+def task_lost(*, task: Task[..., Any], since: dt.datetime, **match: Any) -> bool:
+    """Whether the task for an object still waiting or running is gone: the object is older
+    than the stale period and no task with these keyword arguments waits or runs. This happens
+    after a restore (the queue's tables are not in backups) or if queuing failed after the
+    commit. False with a backend that keeps no tasks (inline in tests)."""
+    if not isinstance(task.get_backend(), DatabaseBackend) or since >= stale_before():
+        return False
+    lookup = {f"args_kwargs__kwargs__{key}": value for key, value in match.items()}
+    return not DBTaskResult.objects.filter(
+        task_path=task.module_path,
+        status__in=(TaskResultStatus.READY, TaskResultStatus.RUNNING),
+        **lookup,
+    ).exists()

@@ -266,6 +266,19 @@ def import_lost(*, pk: int, attempt: int, reason: str) -> bool:
     return bool(changed)
 
 
+def import_fail_if_lost(*, record: SurveyImport) -> SurveyImport:
+    """An import still waiting or processing whose task is no longer in the queue (restored
+    from a backup, for example) is marked failed, so that it can be started again."""
+    from fairpassage.surveys.tasks import survey_import_run  # noqa: PLC0415
+
+    if record.status in ACTIVE and queue.task_lost(
+        task=survey_import_run, since=record.created_at, import_id=record.pk, attempt=record.attempt
+    ):
+        import_lost(pk=record.pk, attempt=record.attempt, reason=queue.WORKER_LOST_REASON)
+        record.refresh_from_db()
+    return record
+
+
 def import_restartable(record: SurveyImport) -> bool:
     return record.status == ImportStatus.FAILED and bool(record.upload)
 

@@ -122,7 +122,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     queue.tasks_recover()  # an import whose worker died shows it, even while no worker runs
-    record = selectors.import_get(user=user, pk=pk)
+    record = services.import_fail_if_lost(record=selectors.import_get(user=user, pk=pk))
     running = record.status in (ImportStatus.PENDING, ImportStatus.PROCESSING)
     context = {
         "record": record,

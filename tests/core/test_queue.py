@@ -324,3 +324,31 @@ def test_the_log_format_carries_the_request_id() -> None:
     config: dict[str, Any] = settings.LOGGING
     assert "%(request_id)s" in config["formatters"]["plain"]["format"]
     assert all("request_id" in h["filters"] for h in config["handlers"].values())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_queued_audit_whose_task_is_gone_is_failed_with_a_restart_offered(
+    settings: SettingsWrapper,
+) -> None:
+    """What a restore leaves: the queue's tables are not in backups (below)."""
+    settings.TASKS = DATABASE_BACKEND
+    settings.TASK_WORKER_STALE_SECONDS = 60
+    user, organisation = _analyst()
+    orphan, waiting, fresh = (_start(user, organisation) for _n in range(3))
+    DBTaskResult.objects.filter(args_kwargs__kwargs__audit_id__in=[orphan.pk, fresh.pk]).delete()
+    BatchAudit.objects.filter(pk__in=[orphan.pk, waiting.pk]).update(
+        heartbeat_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    assert batch_services.batch_audits_fail_dead() == 1
+    for audit in (orphan, waiting, fresh):
+        audit.refresh_from_db()
+    assert orphan.status == "failed" and batch_services.inputs_kept(orphan)
+    assert (waiting.status, fresh.status) == ("queued", "queued")
+
+
+def test_backups_leave_out_the_queues_tables() -> None:
+    from fairpassage.core.backup import backed_up_models  # noqa: PLC0415
+
+    labels = {m._meta.label_lower for m in backed_up_models()}
+    assert "checks.batchaudit" in labels
+    assert not labels & {"django_tasks_db.dbtaskresult", "core.taskworker"}
