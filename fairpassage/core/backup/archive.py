@@ -35,7 +35,7 @@ SEEDED = ("auth.permission", "contenttypes.contenttype")
 # The task queue's state (tasks and workers) belongs to the running installation, not to its
 # data: it is not saved. Work queued or running when the backup was made shows, once restored,
 # as failed on its page with a restart offered (``core/queue.py``, ``task_lost``).
-OPERATIONAL = ("django_tasks_db.dbtaskresult", "core.taskworker")
+OPERATIONAL = ("django_tasks_database.dbtaskresult", "core.taskworker")
 BATCH = 500
 Progress = Callable[[str, int], None]
 _PART_NAME = re.compile(r"^data/\d{4}-[a-z0-9_]+\.[a-z0-9_]+\.jsonl\.gz$")
