@@ -49,6 +49,8 @@ _FAILURE_HANDLERS: dict[str, FailureHandler] = {}
 WORKER_LOST = "fairpassage.core.queue.WorkerLost"
 WORKER_LOST_REASON = "worker_lost"
 TASK_ERROR_REASON = "error"
+#: How long the row of a worker that stopped or went silent is kept (the staff page lists it).
+WORKER_ROWS_KEPT = dt.timedelta(days=7)
 
 
 class WorkerLost(Exception):
@@ -180,6 +182,7 @@ def tasks_recover(*, now: dt.datetime | None = None) -> int:
     the user starts it again (a task that kills its worker would otherwise loop for ever).
     """
     now = now or timezone.now()
+    TaskWorker.objects.filter(beat_at__lt=now - WORKER_ROWS_KEPT).delete()
     running = list(DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING))
     if not running:
         return 0

@@ -147,6 +147,9 @@ def test_the_sweep_marks_a_task_of_a_silent_worker_failed_and_its_audit_with_the
     assert silent.status == "failed" and "the process running it ended" in silent.problem
     assert alive.status == "queued"
     assert queue.tasks_recover() == 0  # once
+    _worker("long-gone", host="another-host", pid=1, beat_ago=8 * 24 * 3600)
+    queue.tasks_recover()
+    assert set(TaskWorker.objects.values_list("worker_id", flat=True)) == {"silent", "alive"}
 
 
 @pytest.mark.django_db(transaction=True)
