@@ -20,6 +20,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 help:
 	@echo "make run    install, migrate, load reference data and a demo, serve on $(HOST):$(PORT)"
+	@echo "            with one task worker (Procfile)"
 	@echo "make test   lint, types, import contract, migrations, translations, OpenAPI, tests"
 	@echo "            (PostgreSQL too when TEST_DATABASE_URL is set; browser tests with $(CHROMIUM))"
 	@echo "make bench  throughput of the law engine beside a baseline measured in the same run"
@@ -40,8 +41,8 @@ setup: messages
 	$(FP) setup
 
 run: setup
-	@echo "Fair Passage: http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Fair Passage: http://$(HOST):$(PORT)/ and one task worker (Ctrl-C stops both)"
+	PATH="$(abspath $(BIN)):$$PATH" HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho start -f Procfile
 
 lint: install
 	$(BIN)/ruff check .

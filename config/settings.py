@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "fairpassage.core.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -70,7 +71,7 @@ MIDDLEWARE = [
 ]
 
 if PRODUCTION:  # compressed, cached static files straight from the application servers
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -166,13 +167,18 @@ TASKS = {
         )
     }
 }
+# A worker stamps its sign of life this often; a task whose worker is silent for
+# TASK_WORKER_STALE_SECONDS (or whose process ended, on the same machine) is marked failed by
+# the recovery sweep, which each worker runs every TASK_SWEEP_SECONDS (core/queue.py).
+TASK_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("TASK_WORKER_HEARTBEAT_SECONDS", "10"))
+TASK_WORKER_STALE_SECONDS = float(os.environ.get("TASK_WORKER_STALE_SECONDS", "60"))
+TASK_SWEEP_SECONDS = float(os.environ.get("TASK_SWEEP_SECONDS", "30"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Batch audits' input and result tables: private, outside the web root.
 BATCH_AUDIT_DIR = Path(os.environ.get("BATCH_AUDIT_DIR", VAR_DIR / "batch-audits"))
 # Days the (encrypted) tables of a batch audit are kept; `fairpassage batch-purge` deletes them.
 BATCH_AUDIT_RETENTION_DAYS = int(os.environ.get("BATCH_AUDIT_RETENTION_DAYS", "30"))
-# A running audit writes a heartbeat this often; one silent for BATCH_AUDIT_STALE_SECONDS died.
-BATCH_AUDIT_HEARTBEAT_SECONDS = int(os.environ.get("BATCH_AUDIT_HEARTBEAT_SECONDS", "15"))
+# A running audit whose progress and worker were both silent for this long died.
 BATCH_AUDIT_STALE_SECONDS = int(os.environ.get("BATCH_AUDIT_STALE_SECONDS", "120"))
 
 # Security defaults; production hardens them further (manage.py check --deploy passes).

@@ -2,19 +2,19 @@
 
 The audit itself is the pure engine's (:func:`fairpassage.law.batch.audit_tables`); this module
 stores the uploads encrypted in a private folder (``batch_storage``), runs the engine after the
-transaction commits, and keeps the audit's progress on its row so that the page can show it.
+transaction commits, as a task of the queue (``checks/tasks.py``, run by a worker process), and
+keeps the audit's progress on its row so that the page can show it.
 
-A run can die with its process (a restart of the server, a kill): while it runs, a heartbeat
-thread stamps ``heartbeat_at``; a run whose process is gone (same host) or whose heartbeat is
-older than ``BATCH_AUDIT_STALE_SECONDS`` is marked failed with the reason
-(:func:`batch_audits_fail_dead`, called by the pages and by ``fairpassage batch-purge``), and
-can be started again from its page (:func:`batch_audit_restart`). Each start takes a new
-``attempt`` number; a run writes only while the row still carries its number, so a run thought
-dead that wakes up cannot overwrite the new one. The tables are deleted after
+A run can die with its worker (a restart, a kill). The queue's recovery sweep marks the task
+failed and calls :func:`batch_audit_lost` (``core/queue.py``); the pages also judge a running
+audit by itself (:func:`batch_audits_fail_dead`, called by the pages and by ``fairpassage
+batch-purge``): its process is gone (same host), or neither the audit's progress nor its
+worker's heartbeat has been seen for ``BATCH_AUDIT_STALE_SECONDS``. A failed audit can be
+started again from its page (:func:`batch_audit_restart`). Each start takes a new ``attempt``
+number; a run writes only while the row still carries its number, so a run thought dead that
+wakes up cannot overwrite the new one. Results are written to a temporary folder renamed at the
+end, and shown only once the audit is done. The tables are deleted after
 ``BATCH_AUDIT_RETENTION_DAYS`` (:func:`batch_audits_purge`).
-
-Background work runs in a thread of the web process until the task queue arrives (a later
-issue); nothing here depends on that thread surviving.
 """
 
 from __future__ import annotations
@@ -25,20 +25,20 @@ import logging
 import os
 import shutil
 import socket
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from fairpassage.checks import batch_storage, selectors
 from fairpassage.checks.models import BatchAudit, BatchStatus
+from fairpassage.core import queue
 from fairpassage.core.errors import Conflict, Forbidden, InvalidInput
 from fairpassage.core.models import Organisation, User
 from fairpassage.core.services import audit_record
@@ -61,9 +61,7 @@ def _out_folder(audit: BatchAudit, attempt: int | None = None) -> Path:
     return folder_of(audit) / f"out-{attempt or audit.attempt}"
 
 
-def this_runner() -> str:
-    """``host:pid`` of this process, as a run records its owner."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+this_runner = queue.this_runner
 
 
 def _suffix(upload: UploadedFile[bytes], field: str) -> str:
@@ -109,7 +107,6 @@ def batch_audit_start(
         organisation=organisation,
         created_by=actor,
         language=language,
-        runner=this_runner(),
         heartbeat_at=timezone.now(),
     )
     source = folder_of(audit) / "in"
@@ -119,18 +116,14 @@ def batch_audit_start(
         )
     audit_record(actor=actor, action="fee_check.batch", obj=audit, organisation=organisation)
     if background:
-        transaction.on_commit(lambda: _in_background(audit.pk))
+        _enqueue(audit)
     return audit
 
 
-def _in_background(pk: int) -> None:
-    def work() -> None:
-        try:
-            batch_audit_process(pk=pk)
-        finally:
-            connection.close()
+def _enqueue(audit: BatchAudit) -> None:
+    from fairpassage.checks.tasks import batch_audit_run  # noqa: PLC0415 - tasks use services
 
-    threading.Thread(target=work, name=f"batch-audit-{pk}", daemon=True).start()
+    queue.enqueue_on_commit(batch_audit_run, audit_id=audit.pk, attempt=audit.attempt)
 
 
 def _input(audit: BatchAudit, stem: str) -> tuple[Path, str] | None:
@@ -160,34 +153,6 @@ def _read_inputs(audit: BatchAudit) -> tuple[pl.DataFrame, pl.DataFrame]:
     return frames[0], frames[1]
 
 
-class _Heartbeat:
-    """Stamps ``heartbeat_at`` every ``BATCH_AUDIT_HEARTBEAT_SECONDS`` while the run lives."""
-
-    def __init__(self, pk: int, attempt: int) -> None:
-        self.pk, self.attempt = pk, attempt
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._beat, name=f"batch-heartbeat-{pk}", daemon=True)
-
-    def _beat(self) -> None:
-        try:
-            while not self.stopped.wait(settings.BATCH_AUDIT_HEARTBEAT_SECONDS):
-                BatchAudit.objects.filter(
-                    pk=self.pk, attempt=self.attempt, status=BatchStatus.RUNNING
-                ).update(heartbeat_at=timezone.now())
-        except Exception:  # the run goes on; a missing heartbeat only marks it dead later
-            log.exception("batch audit %s: heartbeat failed", self.pk)
-        finally:
-            connection.close()
-
-    def __enter__(self) -> _Heartbeat:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stopped.set()
-        self.thread.join()
-
-
 def _write_results(audit: BatchAudit, attempt: int, result: object, observer: Observer) -> None:
     """The four tables as CSV, sealed, into ``out-<attempt>`` at once (temporary folder renamed)."""
     out = _out_folder(audit, attempt)
@@ -202,18 +167,21 @@ def _write_results(audit: BatchAudit, attempt: int, result: object, observer: Ob
         temp.replace(out)
     finally:
         shutil.rmtree(temp, ignore_errors=True)
-    for other in folder_of(audit).glob("out-*"):  # results of runs that died before this one
+    for other in folder_of(audit).glob("*out-*"):  # what runs that died before this one left
         if other != out:
             shutil.rmtree(other, ignore_errors=True)
 
 
-def batch_audit_process(*, pk: int, observer: Observer | None = None) -> BatchAudit:
-    """Run one queued audit; its row shows the stage, then the figures or the problem.
+def batch_audit_process(
+    *, pk: int, attempt: int | None = None, observer: Observer | None = None
+) -> BatchAudit:
+    """Run one queued audit (at ``attempt``, by default its current one); its row shows the
+    stage, then the figures or the problem. An attempt that is not the audit's does nothing.
 
     ``observer(stage, fraction)`` is told the progress too (the command line prints it).
     """
     audit = BatchAudit.objects.get(pk=pk)
-    attempt = audit.attempt
+    attempt = audit.attempt if attempt is None else attempt
     now = timezone.now()
     claimed = BatchAudit.objects.filter(pk=pk, attempt=attempt, status=BatchStatus.QUEUED).update(
         status=BatchStatus.RUNNING, runner=this_runner(), started_at=now, heartbeat_at=now
@@ -232,7 +200,7 @@ def batch_audit_process(*, pk: int, observer: Observer | None = None) -> BatchAu
 
     stats: dict[str, object] = {}
     problem = ""
-    with _Heartbeat(pk, attempt), translation.override(audit.language):
+    with translation.override(audit.language):
         try:
             progress("read", 0.0)
             engagements, payments = _read_inputs(audit)
@@ -253,27 +221,37 @@ def batch_audit_process(*, pk: int, observer: Observer | None = None) -> BatchAu
     return BatchAudit.objects.get(pk=pk)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+def _process_ended() -> str:
+    return _(
+        "The audit stopped before it finished: the process running it ended (for "
+        "example, the server restarted). Start it again."
+    )
 
 
 def _death(audit: BatchAudit, now: dt.datetime) -> str | None:
-    """Why an active run is dead, in the audit's language, or None while it may live."""
+    """Why an active audit is dead, in the audit's language, or None while it may live. A
+    queued audit waits for a worker (``/api/health`` shows the queue's oldest waiting task) as
+    long as its task is in the queue (it is not after a restore, for example)."""
+    if audit.status == BatchStatus.QUEUED:
+        from fairpassage.checks.tasks import batch_audit_run  # noqa: PLC0415
+
+        lost = queue.task_lost(
+            task=batch_audit_run,
+            since=audit.heartbeat_at or audit.created_at,
+            audit_id=audit.pk,
+            attempt=audit.attempt,
+        )
+        with translation.override(audit.language):
+            return _process_ended() if lost else None
+    if audit.status != BatchStatus.RUNNING:
+        return None
     host, _sep, pid = audit.runner.rpartition(":")
     stale = dt.timedelta(seconds=settings.BATCH_AUDIT_STALE_SECONDS)
+    beats = [b for b in (audit.heartbeat_at, queue.runner_last_beat(audit.runner)) if b]
     with translation.override(audit.language):
-        if host == socket.gethostname() and pid.isdigit() and not _alive(int(pid)):
-            return _(
-                "The audit stopped before it finished: the process running it ended (for "
-                "example, the server restarted). Start it again."
-            )
-        if audit.heartbeat_at is None or audit.heartbeat_at < now - stale:
+        if host == socket.gethostname() and pid.isdigit() and not queue.process_alive(int(pid)):
+            return _process_ended()
+        if not beats or max(beats) < now - stale:
             return _(
                 "The audit stopped before it finished: it gave no sign of life for more than "
                 "%(seconds)d seconds. Start it again."
@@ -281,8 +259,37 @@ def _death(audit: BatchAudit, now: dt.datetime) -> str | None:
     return None
 
 
+def batch_audit_lost(*, pk: int, attempt: int, reason: str) -> bool:
+    """The task of ``attempt`` ended without finishing the audit (its worker died, or it
+    raised): mark the audit failed with the reason if it is still active at that attempt."""
+    audit = BatchAudit.objects.select_related("organisation").filter(pk=pk).first()
+    if audit is None or audit.attempt != attempt or audit.status not in ACTIVE:
+        return False
+    with translation.override(audit.language):
+        problem = (
+            _process_ended()
+            if reason == queue.WORKER_LOST_REASON
+            else _("The audit failed unexpectedly.")
+        )
+    with transaction.atomic():
+        changed = BatchAudit.objects.filter(pk=pk, attempt=attempt, status__in=ACTIVE).update(
+            status=BatchStatus.FAILED, problem=problem
+        )
+        if changed:
+            audit_record(
+                actor=None,
+                action="fee_check.batch_died",
+                obj=audit,
+                organisation=audit.organisation,
+                data={"attempt": attempt, "was": audit.status, "reason": reason},
+            )
+    return bool(changed)
+
+
 def batch_audits_fail_dead(*, audits: QuerySet[BatchAudit] | None = None) -> int:
-    """Mark every queued or running audit whose run died as failed, with the reason."""
+    """Mark every running audit whose run died as failed, with the reason (the queue's
+    recovery sweep first)."""
+    queue.tasks_recover()
     now = timezone.now()
     found = (audits if audits is not None else BatchAudit.objects.all()).filter(status__in=ACTIVE)
     marked = 0
@@ -327,7 +334,7 @@ def batch_audit_restart(*, actor: User, audit: BatchAudit, background: bool = Tr
     audit.attempt += 1
     audit.status, audit.stage, audit.fraction = BatchStatus.QUEUED, "", 0.0
     audit.problem, audit.stats = "", {}
-    audit.runner, audit.heartbeat_at, audit.started_at = this_runner(), timezone.now(), None
+    audit.runner, audit.heartbeat_at, audit.started_at = "", timezone.now(), None
     audit.save()
     audit_record(
         actor=actor,
@@ -337,8 +344,7 @@ def batch_audit_restart(*, actor: User, audit: BatchAudit, background: bool = Tr
         data={"attempt": audit.attempt},
     )
     if background:
-        pk = audit.pk
-        transaction.on_commit(lambda: _in_background(pk))
+        _enqueue(audit)
     return audit
 
 

@@ -9,6 +9,13 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
     default_auto_field = "django.db.models.BigAutoField"
 
+    def ready(self) -> None:
+        from django_tasks.signals import task_finished  # noqa: PLC0415
+
+        from fairpassage.core import queue  # noqa: PLC0415
+
+        task_finished.connect(queue._on_task_finished, dispatch_uid="fairpassage-task-failed")
+
 
 class SiteAdminConfig(admin_apps.AdminConfig):
     """Django's admin app with our admin site (``core/admin_site.py``) as ``admin.site``."""

@@ -80,13 +80,16 @@ def with_mask(config: dict[str, Any]) -> dict[str, Any]:
 def django_logging(level: str = "INFO") -> dict[str, Any]:
     """``LOGGING`` of the settings: one console handler for everything, and Django's own
     handlers (the development server's request log, mail to the admins) redefined here so that
-    they carry the filter too."""
-    return with_mask(
+    they carry the filter too. Each line carries the request id (``core/requestid.py``): the
+    request's in the web process, the queuing request's in a task worker, ``-`` elsewhere."""
+    config = with_mask(
         {
             "version": 1,
             "disable_existing_loggers": False,
             "formatters": {
-                "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+                "plain": {
+                    "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"
+                },
                 "django.server": {
                     "()": "django.utils.log.ServerFormatter",
                     "format": "[{server_time}] {message}",
@@ -120,6 +123,10 @@ def django_logging(level: str = "INFO") -> dict[str, Any]:
             },
         }
     )
+    config["filters"]["request_id"] = {"()": "fairpassage.core.requestid.RequestIdFilter"}
+    for handler in config["handlers"].values():
+        handler["filters"].insert(0, "request_id")
+    return config
 
 
 def gunicorn_logging(level: str = "INFO") -> dict[str, Any]:

@@ -221,3 +221,27 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.hits}"
+
+
+class TaskWorker(models.Model):
+    """A task worker process (``manage.py db_worker``) and its last sign of life.
+
+    The worker stamps ``beat_at`` every ``TASK_WORKER_HEARTBEAT_SECONDS``; a task it was running
+    when it went silent for ``TASK_WORKER_STALE_SECONDS`` (or, on the same machine, whose process
+    is gone) is marked failed by the recovery sweep (``core/queue.py``).
+    """
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("task worker")
+        verbose_name_plural = _("task workers")
+        indexes = [models.Index(fields=["host", "pid"], name="core_taskworker_host_pid")]
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid}"

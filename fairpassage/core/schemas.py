@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class ErrorDetail(Schema):
@@ -15,10 +15,23 @@ class ErrorOut(Schema):
     error: ErrorDetail
 
 
+class QueueOut(Schema):
+    """The task queue (``core/queue.py``): work waiting, running and failed, and live workers."""
+
+    waiting: int = Field(description="tasks waiting for a worker")
+    running: int = Field(description="tasks a worker is running")
+    oldest_waiting_seconds: float = Field(
+        description="age of the oldest waiting task, in seconds (0 when none waits)"
+    )
+    failed_last_hour: int = Field(description="tasks that failed in the last hour")
+    workers_alive: int = Field(description="workers whose heartbeat is recent")
+
+
 class HealthOut(Schema):
     status: str
     database: str
     version: str
+    queue: QueueOut
 
 
 class MembershipOut(Schema):

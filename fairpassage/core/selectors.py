@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
 
 from fairpassage.core import crypto
 from fairpassage.core.errors import Forbidden
@@ -15,6 +18,7 @@ from fairpassage.core.models import (
     Organisation,
     Profile,
     Role,
+    TaskWorker,
     User,
 )
 
@@ -102,3 +106,16 @@ def api_token_user(*, plaintext: str) -> User | None:
     if token is None or not token.user.is_active:
         return None
     return token.user
+
+
+def tasks_visible(*, user: User | AnonymousUser) -> QuerySet[DBTaskResult[Any, Any]]:
+    """The task queue's tasks, newest first: platform staff only (others see none)."""
+    if not is_platform_staff(user):
+        return DBTaskResult.objects.none()
+    return DBTaskResult.objects.order_by("-enqueued_at")
+
+
+def task_workers_visible(*, user: User | AnonymousUser) -> QuerySet[TaskWorker]:
+    if not is_platform_staff(user):
+        return TaskWorker.objects.none()
+    return TaskWorker.objects.order_by("-beat_at")

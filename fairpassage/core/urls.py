@@ -6,4 +6,5 @@ app_name = "core"
 
 urlpatterns = [
     path("org/<slug:slug>/members/", views.members, name="members"),
+    path("staff/tasks/", views.tasks, name="tasks"),
 ]

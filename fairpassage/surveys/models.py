@@ -117,6 +117,12 @@ class SurveyImport(models.Model):
         default=list
     )
     step = models.CharField(max_length=40, blank=True)
+    attempt = models.PositiveIntegerField(
+        default=1, help_text="the run that owns the row; a restart takes the next number"
+    )
+    problem = models.TextField(
+        blank=True, help_text="why processing stopped (e.g. its worker died); no personal data"
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -1,7 +1,14 @@
 """Writes on surveys: create a survey, save a column mapping, start and process an import,
-compute the indicator. From the page, processing runs after the upload's transaction commits, in
-the background; the command line runs the same steps one after the other (``import_run``) or only
-reads and checks the files (``import_check``, a dry run that stores nothing).
+compute the indicator. From the page, processing runs after the upload's transaction commits, as
+a task of the queue (``surveys/tasks.py``, run by a worker process); the command line runs the
+same steps one after the other (``import_run``) or only reads and checks the files
+(``import_check``, a dry run that stores nothing).
+
+An import whose worker dies is marked failed with the reason (``import_lost``, called by the
+queue's recovery sweep) and keeps its upload, so that it can be started again
+(``import_restart``). Each start takes a new ``attempt``; a run writes only while the row still
+carries its number. The tables and the result are stored in one transaction at the end, so a run
+that dies leaves nothing half-imported.
 
 ``actor=None`` is the operator on the command line: whoever runs ``fairpassage`` holds the
 installation's database and secrets, so no membership is checked; the audit trail records the
@@ -14,16 +21,16 @@ import base64
 import io
 import json
 import logging
-import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import polars as pl
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fairpassage.core.errors import Forbidden, InvalidInput
+from fairpassage.core import queue
+from fairpassage.core.errors import Conflict, Forbidden, InvalidInput
 from fairpassage.core.models import Organisation, User
 from fairpassage.core.services import audit_record
 from fairpassage.stats.canonical import Canonical, Problem, build, indicator_table
@@ -49,6 +56,9 @@ DEFAULT_BREAKDOWNS = [["sex"], ["programme"], ["occupation"], ["departure_year"]
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 PAGE = "page"
 COMMAND_LINE = "command line"
+ACTIVE = (ImportStatus.PENDING, ImportStatus.PROCESSING)
+#: Why an import stopped when its worker died (stored in English, shown translated).
+WORKER_STOPPED = "the worker stopped"
 Progress = Callable[[str], None]  # told each step of processing: "reading", "computing"
 
 
@@ -221,7 +231,81 @@ def import_start(
         data={"files": record.file_names, "format": fmt, "via": via},
     )
     if background:
-        transaction.on_commit(lambda: _in_background(record.pk))
+        _enqueue(record)
+    return record
+
+
+def _enqueue(record: SurveyImport) -> None:
+    from fairpassage.surveys.tasks import survey_import_run  # noqa: PLC0415 - tasks use services
+
+    queue.enqueue_on_commit(survey_import_run, import_id=record.pk, attempt=record.attempt)
+
+
+def import_lost(*, pk: int, attempt: int, reason: str) -> bool:
+    """The task of ``attempt`` ended without finishing the import (its worker died, or it
+    raised): mark it failed with the reason if it is still waiting or processing at that
+    attempt. The upload is kept, so the import can be started again."""
+    record = SurveyImport.objects.select_related("survey__organisation").filter(pk=pk).first()
+    if record is None or record.attempt != attempt or record.status not in ACTIVE:
+        return False
+    problem = (
+        WORKER_STOPPED if reason == queue.WORKER_LOST_REASON else "the import failed unexpectedly"
+    )
+    with transaction.atomic():
+        changed = SurveyImport.objects.filter(pk=pk, attempt=attempt, status__in=ACTIVE).update(
+            status=ImportStatus.FAILED, step="", problem=problem, finished_at=timezone.now()
+        )
+        if changed:
+            audit_record(
+                actor=None,
+                action="survey.import.lost",
+                obj=record,
+                organisation=record.survey.organisation,
+                data={"attempt": attempt, "reason": reason},
+            )
+    return bool(changed)
+
+
+def import_fail_if_lost(*, record: SurveyImport) -> SurveyImport:
+    """An import still waiting or processing whose task is no longer in the queue (restored
+    from a backup, for example) is marked failed, so that it can be started again."""
+    from fairpassage.surveys.tasks import survey_import_run  # noqa: PLC0415
+
+    if record.status in ACTIVE and queue.task_lost(
+        task=survey_import_run, since=record.created_at, import_id=record.pk, attempt=record.attempt
+    ):
+        import_lost(pk=record.pk, attempt=record.attempt, reason=queue.WORKER_LOST_REASON)
+        record.refresh_from_db()
+    return record
+
+
+def import_restartable(record: SurveyImport) -> bool:
+    return record.status == ImportStatus.FAILED and bool(record.upload)
+
+
+@transaction.atomic
+def import_restart(*, actor: User, record: SurveyImport, background: bool = True) -> SurveyImport:
+    """Start a failed import again from its kept upload, as a new attempt."""
+    record = SurveyImport.objects.select_for_update().select_related("survey").get(pk=record.pk)
+    _require(actor, record.survey.organisation)
+    if not import_restartable(record):
+        raise Conflict(
+            _("Only an import that stopped before it finished can be started again."),
+            field="status",
+        )
+    record.attempt += 1
+    record.status, record.step, record.problem = ImportStatus.PENDING, "uploaded", ""
+    record.finished_at = None
+    record.save()
+    audit_record(
+        actor=actor,
+        action="survey.import.restart",
+        obj=record,
+        organisation=record.survey.organisation,
+        data={"attempt": record.attempt},
+    )
+    if background:
+        _enqueue(record)
     return record
 
 
@@ -262,16 +346,6 @@ def import_check(
     return read_upload(files=files, fmt=fmt, mapping=mapping)
 
 
-def _in_background(pk: int) -> None:
-    def work() -> None:
-        try:
-            import_process(pk=pk)
-        finally:
-            connection.close()
-
-    threading.Thread(target=work, name=f"survey-import-{pk}", daemon=True).start()
-
-
 def _unreadable(source: str, detail: str) -> Canonical:
     empty = build([], [])
     problem = Problem(source, 1, "", "unreadable", {"detail": detail})
@@ -309,19 +383,29 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def _step(record: SurveyImport, step: str, status: str = ImportStatus.PROCESSING) -> None:
-    record.step, record.status = step, status
-    record.save(update_fields=["step", "status"])
+def _step(record: SurveyImport, step: str) -> None:
+    record.step = step
+    SurveyImport.objects.filter(
+        pk=record.pk, attempt=record.attempt, status=ImportStatus.PROCESSING
+    ).update(step=step)
 
 
-def import_process(*, pk: int, progress: Progress | None = None) -> SurveyImport:
-    """Read, check and store one import, then compute its result. All-or-nothing: on any
-    problem the import is rejected with every problem listed and no data kept."""
+def import_process(
+    *, pk: int, attempt: int | None = None, progress: Progress | None = None
+) -> SurveyImport:
+    """Read, check and store one waiting import (at ``attempt``, by default its current one),
+    then compute its result. All-or-nothing: on any problem the import is rejected with every
+    problem listed and no data kept. An import that is not waiting at that attempt is left as
+    it is."""
     tell = progress or (lambda step: None)
     record = SurveyImport.objects.select_related("survey", "mapping").get(pk=pk)
-    if record.status not in (ImportStatus.PENDING, ImportStatus.PROCESSING):
+    attempt = record.attempt if attempt is None else attempt
+    claimed = SurveyImport.objects.filter(
+        pk=pk, attempt=attempt, status=ImportStatus.PENDING
+    ).update(status=ImportStatus.PROCESSING, step="reading")
+    if not claimed:
         return record
-    _step(record, "reading")
+    record.refresh_from_db()
     tell("reading")
     files = _unpack(record.upload)
     try:
@@ -339,6 +423,8 @@ def import_process(*, pk: int, progress: Progress | None = None) -> SurveyImport
     _step(record, "computing")
     tell("computing")
     with transaction.atomic():
+        if not _still_mine(record):
+            return record
         record.data = _store_tables(canonical)
         record.respondents = canonical.respondents.height
         record.items = canonical.items.height
@@ -352,12 +438,34 @@ def import_process(*, pk: int, progress: Progress | None = None) -> SurveyImport
     return record
 
 
+def _still_mine(record: SurveyImport) -> bool:
+    """Lock the row; True while it is still this attempt's and processing."""
+    return (
+        SurveyImport.objects.select_for_update()
+        .filter(pk=record.pk, attempt=record.attempt, status=ImportStatus.PROCESSING)
+        .exists()
+    )
+
+
 def _finish(
     record: SurveyImport,
     status: str,
     *,
     problems: list[dict[str, Any]],
     skipped: list[dict[str, Any]] | None = None,
+) -> SurveyImport:
+    with transaction.atomic():
+        if not _still_mine(record):  # restarted or marked failed meanwhile: leave the row
+            return record
+        return _finish_mine(record, status, problems=problems, skipped=skipped)
+
+
+def _finish_mine(
+    record: SurveyImport,
+    status: str,
+    *,
+    problems: list[dict[str, Any]],
+    skipped: list[dict[str, Any]] | None,
 ) -> SurveyImport:
     record.status = status
     record.step = ""

@@ -12,4 +12,5 @@ urlpatterns = [
     path("surveys/<int:pk>/mapping/", views.mapping_new, name="mapping"),
     path("surveys/<int:pk>/results.<str:kind>", views.result_download, name="download"),
     path("surveys/imports/<int:pk>/", views.import_detail, name="import"),
+    path("surveys/imports/<int:pk>/restart/", views.import_restart, name="import_restart"),
 ]

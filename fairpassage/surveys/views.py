@@ -9,8 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from fairpassage.core import queue
 from fairpassage.core.errors import Forbidden, InvalidInput, NotFound
 from fairpassage.core.models import User
 from fairpassage.surveys import presenters, selectors, services
@@ -120,15 +121,27 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    record = selectors.import_get(user=user, pk=pk)
+    queue.tasks_recover()  # an import whose worker died shows it, even while no worker runs
+    record = services.import_fail_if_lost(record=selectors.import_get(user=user, pk=pk))
     running = record.status in (ImportStatus.PENDING, ImportStatus.PROCESSING)
     context = {
         "record": record,
         "running": running,
+        "stopped": record.problem == services.WORKER_STOPPED,
+        "can_restart": services.import_restartable(record),
         "problems": presenters.problems_text(record.problems, _lang()),
         "skipped": presenters.problems_text(record.skipped, _lang()),
     }
     return render(request, "surveys/import.html", context)
+
+
+@login_required
+@require_POST
+def import_restart(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    record = selectors.import_get(user=user, pk=pk)
+    services.import_restart(actor=user, record=record)  # refusals: the error page
+    return redirect("surveys:import", pk=record.pk)
 
 
 @login_required

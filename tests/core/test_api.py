@@ -15,7 +15,13 @@ from fairpassage.core.models import ApiToken, Organisation, User
 def test_health_reports_database_and_version(client: Client) -> None:
     response = client.get("/api/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "version": "0.1.0"}
+    body = response.json()
+    assert {k: body[k] for k in ("status", "database", "version")} == {
+        "status": "ok",
+        "database": "ok",
+        "version": "0.1.0",
+    }
+    assert body["queue"]["failed_last_hour"] == 0
 
 
 def _bearer(token: str) -> dict[str, str]:

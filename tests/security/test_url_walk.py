@@ -20,6 +20,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django_tasks_db.models import DBTaskResult
 
 from fairpassage.core import services as core_services
 from fairpassage.reference.models import MinimumWage, Prefecture, ProvinceEra, VnProvince
@@ -200,6 +201,11 @@ def _extra_rows(scene: SecurityScene) -> None:
     core_services.api_token_create(actor=None, user=scene.users["support_analyst"], name="walk")
     Licence.objects.create(organisation=scene.agency, issuer="molisa", number="123/LĐTBXH-GP")
     ImportBatch.objects.create(source="test", filename="a.csv", sha256="0" * 64, as_of="2026-01-01")
+    DBTaskResult.objects.create(  # tests run tasks inline: the queue's table stays empty
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="fairpassage.checks.tasks.batch_audit_run",
+        backend_name="default",
+    )
     tokyo = Prefecture.objects.create(
         code="13",
         name_ja="東京都",

@@ -32,6 +32,10 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 # Rows that `migrate` creates by itself; a restore replaces them with the archive's.
 SEEDED = ("auth.permission", "contenttypes.contenttype")
+# The task queue's state (tasks and workers) belongs to the running installation, not to its
+# data: it is not saved. Work queued or running when the backup was made shows, once restored,
+# as failed on its page with a restart offered (``core/queue.py``, ``task_lost``).
+OPERATIONAL = ("django_tasks_database.dbtaskresult", "core.taskworker")
 BATCH = 500
 Progress = Callable[[str, int], None]
 _PART_NAME = re.compile(r"^data/\d{4}-[a-z0-9_]+\.[a-z0-9_]+\.jsonl\.gz$")
@@ -49,7 +53,10 @@ def backed_up_models() -> list[type[models.Model]]:
     found = [
         m
         for m in apps.get_models(include_auto_created=True)
-        if m._meta.managed and not m._meta.proxy and not m._meta.swapped
+        if m._meta.managed
+        and not m._meta.proxy
+        and not m._meta.swapped
+        and m._meta.label_lower not in OPERATIONAL
     ]
     found.sort(key=lambda m: m._meta.label_lower)
     by_label = {m._meta.label_lower: m for m in found}
