@@ -14,6 +14,7 @@ and logs nothing.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -184,6 +185,12 @@ def date_in_words(day: dt.date, lang: str, place: str = "") -> str:
     return f"{place + ', ' if place else ''}{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
 
 
+def _folded(text: str) -> str:
+    """Lower case without diacritics: "Tiền cọc" and "tien coc" fold alike."""
+    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
+
+
 def _row_words(row: RefundRow, lang: str) -> dict[str, Any]:
     bases: list[str] = []
     for f in row.findings:
@@ -192,7 +199,7 @@ def _row_words(row: RefundRow, lang: str) -> dict[str, Any]:
             if words and words not in bases:
                 bases.append(words)
     label = str(category_label(row.category))
-    if row.label and row.label.casefold() != label.casefold():
+    if row.label and _folded(row.label) not in _folded(label):
         label = f"{label} ({row.label})"
     return {
         "number": 0,
