@@ -315,6 +315,8 @@ def test_the_result_page_has_the_letter_form(client: Client) -> None:
         "japanese_copy",
     ):
         assert f'name="{name}"' in form
+    # "tien coc" was read as a deposit: the worker is asked to confirm before sending
+    assert 'id="letter-confirm"' in form
     assert (
         'method="post"' in html[html.rindex("<form", 0, html.index('class="form letter"')) :][:80]
     )
