@@ -161,6 +161,59 @@ def money(amount: int, lang: str) -> str:
     return grouped + " ₫"
 
 
+DIGITS_VI = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
+SCALES_VI = ("", "nghìn", "triệu")
+
+
+def _group_vi(n: int, *, full: bool) -> list[str]:
+    """Words for 0-999; ``full`` reads the hundreds even when zero ("không trăm linh năm"), as
+    a group after a larger one is read."""
+    hundreds, tens, units = n // 100, n // 10 % 10, n % 10
+    words: list[str] = []
+    if hundreds or full:
+        words += [DIGITS_VI[hundreds], "trăm"]
+    if tens == 0:
+        if units:
+            words += (["linh"] if words else []) + [DIGITS_VI[units]]
+        return words
+    words += ["mười"] if tens == 1 else [DIGITS_VI[tens], "mươi"]
+    if units == 1 and tens > 1:
+        words.append("mốt")
+    elif units == 5:
+        words.append("lăm")
+    elif units:
+        words.append(DIGITS_VI[units])
+    return words
+
+
+def _words_vi(n: int) -> list[str]:
+    if n >= 1_000_000_000:
+        rest = n % 1_000_000_000
+        head = [*_words_vi(n // 1_000_000_000), "tỷ"]
+        return head + (_words_vi_below_billion(rest, full=True) if rest else [])
+    return _words_vi_below_billion(n, full=False)
+
+
+def _words_vi_below_billion(n: int, *, full: bool) -> list[str]:
+    groups = [n // 1_000_000 % 1000, n // 1000 % 1000, n % 1000]
+    words: list[str] = []
+    for group, scale in zip(groups, reversed(SCALES_VI), strict=True):
+        if not group:
+            continue
+        words += _group_vi(group, full=full or bool(words))
+        if scale:
+            words.append(scale)
+    return words
+
+
+def vnd_in_words_vi(amount: int) -> str:
+    """An amount of dong in Vietnamese words, as letters and receipts write it below a figure:
+    58200000 -> "Năm mươi tám triệu hai trăm nghìn đồng"."""
+    words = _words_vi(int(amount)) if amount else ["không"]
+    text = " ".join([*words, "đồng"])
+    return text[0].upper() + text[1:]
+
+
 def date_short(day: dt.date | str | None, lang: str) -> str:
     """A date in a row: 10/06/2025 (vi), 2025年6月10日 (ja), 10 June 2025 (en)."""
     if not day:
@@ -246,6 +299,7 @@ def letter_copy(
         "dated": date_in_words(today, lang, ident.place),
         "rows": rows,
         "total": money(table.total_vnd, lang),
+        "total_in_words": vnd_in_words_vi(table.total_vnd) if lang == "vi" else "",
         "total_vnd": table.total_vnd,
     }
 

@@ -25,6 +25,7 @@ from fairpassage.checks.letter import (
     letter_pdf,
     money,
     refund_table,
+    vnd_in_words_vi,
 )
 from fairpassage.checks.models import FeeCheck
 from fairpassage.core.models import AuditEvent
@@ -186,6 +187,12 @@ def test_dates_and_money_follow_the_letter_language() -> None:
     assert date_in_words(TODAY, "ja") == "2026年12月7日"
     assert date_in_words(TODAY, "en", "Hanoi") == "Hanoi, 7 December 2026"
     assert money(120_000_000, "vi") == "120.000.000 ₫"
+    assert vnd_in_words_vi(58_200_000) == "Năm mươi tám triệu hai trăm nghìn đồng"
+    assert (
+        vnd_in_words_vi(1_005_021)
+        == "Một triệu không trăm linh năm nghìn không trăm hai mươi mốt đồng"
+    )
+    assert vnd_in_words_vi(2_000_015_000) == "Hai tỷ không trăm mười lăm nghìn đồng"
     assert money(120_000_000, "ja") == "120,000,000ドン"
 
 
@@ -225,6 +232,7 @@ def test_pdf_rows_add_up_names_the_agency_and_the_worker(
     assert "Độc lập - Tự do - Hạnh phúc" in vi
     assert "Hà Nội, ngày 07 tháng 12 năm 2026" in re.sub(r"\s+", " ", vi)
     assert "Kính gửi:" in vi
+    assert "Bằng chữ: Năm mươi tám triệu hai trăm nghìn đồng" in re.sub(r"\s+", " ", vi)
     for mark in ("御中", "件名", "記", "以上", "2026年12月7日"):
         assert mark in ja
     assert flat.count(AGENCY) >= 4  # named in both copies, in both versions
