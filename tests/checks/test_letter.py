@@ -375,3 +375,24 @@ def test_letter_from_the_page_adds_up_without_rule_ids(
         assert AGENCY in re.sub(r"\s+", " ", copy_text)
         assert IDENTITY.id_number in copy_text and IDENTITY.contract_number in copy_text
     assert not re.search(r"\b(?:VN|JP|ILO)-", text)
+
+
+def test_nothing_to_ask_back_makes_no_table(example: dict[str, Any]) -> None:
+    example["payments"] = [
+        {"label": "Phí dịch vụ", "category": "service_fee", "amount": 50_000_000, "currency": "VND"}
+    ]
+    assert refund_table(law.check_fees(example, "vi")).rows == ()
+    text, _fonts = pdf_text_and_fonts(
+        letter_pdf(engagement=example, request=LetterRequest(), today=TODAY)
+    )
+    assert "₫" not in text and "STT" not in text
+
+
+@pytest.mark.django_db
+def test_no_letter_form_when_nothing_is_above_the_law(client: Client) -> None:
+    from tests.checks.test_views import FORM  # noqa: PLC0415
+
+    lawful = {**FORM, "payments-TOTAL_FORMS": "1", "payments-0-amount": "50000000"}
+    html = client.post("/vi/fee-check/", lawful).content.decode()
+    assert 'id="result"' in html
+    assert 'class="form letter"' not in html
