@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from fairpassage import law
@@ -29,12 +30,13 @@ from fairpassage.checks.forms import (
     engine_input,
 )
 from fairpassage.checks.law_views import minimum_wage_rows
+from fairpassage.checks.letter import letter_pdf
+from fairpassage.checks.letter_forms import IDENTITY_FIELDS, LetterForm
 from fairpassage.checks.presenters import present
 from fairpassage.core import selectors as core_selectors
 from fairpassage.core.errors import InvalidInput
 from fairpassage.core.models import Organisation, User
 from fairpassage.registry.selectors import agency_resolve
-from fairpassage.web.pdf import render_pdf
 
 PREFIX = "payments"
 
@@ -220,39 +222,27 @@ def _posted_engagement(request: HttpRequest) -> dict[str, Any]:
     )
 
 
+@sensitive_post_parameters(*IDENTITY_FIELDS)
 @require_POST
 def fee_check_letter(request: HttpRequest) -> HttpResponse:
-    """A letter listing each unlawful amount and its basis: Vietnamese, optionally Japanese."""
+    """The letter asking for the unlawful amounts back (PDF): Vietnamese, with a Japanese and an
+    English copy when asked. The identity typed in the form is printed and forgotten."""
     engagement = _posted_engagement(request)
-    recipient = request.POST.get("recipient", "sending_organisation")
-    if recipient not in {"sending_organisation", "authority"}:
-        raise InvalidInput(_("Choose who the letter is addressed to."), field="recipient")
-    reports = {"vi": services.fee_check_run(data=engagement, language="vi")}
-    if request.POST.get("japanese_copy"):
-        reports["ja"] = services.fee_check_run(data=engagement, language="ja")
-    letters = [
-        {
-            "lang": lang,
-            "report": rep,
-            # only binding rules: the ILO standard advises and never makes a violation
-            "violations": [
-                f
-                for f in rep["findings"]
-                if f["status"] == "violation" and not f["rule"].startswith("ILO-")
-            ],
-        }
-        for lang, rep in reports.items()
-    ]
-    pdf = render_pdf(
-        "checks/letter.html",
-        {
-            "letters": letters,
-            "recipient": recipient,
-            "organisation_name": request.POST.get("organisation_name", "").strip()[:200],
-        },
+    data = request.POST.copy()
+    if "agency_name" not in data and "organisation_name" in data:  # the earlier form's name
+        data["agency_name"] = str(data.get("organisation_name", ""))
+    form = LetterForm(data)
+    if not form.is_valid():
+        name, errors = next(iter(form.errors.items()))
+        if name == "recipient":
+            raise InvalidInput(_("Choose who the letter is addressed to."), field="recipient")
+        raise InvalidInput(f"{form.fields[name].label}: {errors[0]}", field=name)
+    pdf = letter_pdf(
+        engagement=engagement, request=form.letter_request(), today=timezone.localdate()
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="fair-passage-fee-letter.pdf"'
+    response["Cache-Control"] = "no-store"
     return response
 
 

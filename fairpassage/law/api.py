@@ -93,6 +93,8 @@ def _finding_dict(
         "basis": finding.basis,
         "verified": finding.verified,
         "inferred_payments": list(finding.inferred_payments),
+        # a violation that makes its payments unlawful in full, not only above a ceiling
+        "whole_payments_unlawful": finding.whole_payments_unlawful,
         "dates": [d.isoformat() for d in finding.dates],
         "parameters": [r.as_dict() for r in finding.used],
         "message": message,

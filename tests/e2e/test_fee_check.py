@@ -43,7 +43,8 @@ def test_worker_checks_fees_and_downloads_the_letter(
     expect(page.locator(".chart svg")).to_be_visible()
 
     page.check("input[name=japanese_copy]")
-    page.fill("#organisation_name", "Cong ty Song Hong")
+    page.fill("#letter-agency_name", "Cong ty Song Hong")
+    page.fill("#letter-worker_name", "Nguyen Thi Hoa")
     with page.expect_download() as download_info:
         page.locator("form.letter button[type=submit]").click()
     target = tmp_path / "letter.pdf"
@@ -51,7 +52,8 @@ def test_worker_checks_fees_and_downloads_the_letter(
     text, fonts = pdf_text_and_fonts(target.read_bytes())
     assert "Cong ty Song Hong" in text
     assert "28.200.000" in text and "30.000.000" in text and "9.000.000" in text
-    assert "返金" in text
+    assert "Nguyen Thi Hoa" in text
+    assert "返還" in text  # the Japanese copy
     assert fonts
 
     assert seen["console_errors"] == []

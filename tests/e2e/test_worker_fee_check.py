@@ -16,11 +16,7 @@ from playwright.sync_api import BrowserContext, expect
 from tests.checks.conftest import pdf_text_and_fonts
 from tests.e2e.conftest import collect
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.xfail(strict=True, reason="fee-check items 1, 2, 5 of issue 15 pending"),
-]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 AMOUNT = re.compile(r"(\d{1,3}(?:\.\d{3})+)\s*₫")
 

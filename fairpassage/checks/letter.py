@@ -1,0 +1,329 @@
+"""The letter asking for unlawful fees back: its rows, its total and its words.
+
+Pure of HTTP: the view hands over the check's input and what the worker typed in the letter
+form, and gets PDF bytes. Two addressees, each a formal request in its own register:
+
+- ``sending_organisation``: the enterprise (agency) that took the money, asked to refund it;
+- ``authority``: the Department of Overseas Labour, asked to order that enterprise to refund.
+
+The worker's identity (name, ID or passport number, address, contract number) is printed on the
+letter and nowhere else: this module keeps it in memory for the one rendering, stores nothing
+and logs nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import translation
+
+from fairpassage.checks import services
+from fairpassage.checks.citations import basis_words
+from fairpassage.checks.templatetags.checks_tags import category_label
+from fairpassage.web.pdf import render_pdf
+
+RECIPIENTS = ("sending_organisation", "authority")
+COPIES = ("ja", "en")
+#: a line left to fill in by hand when the worker typed nothing
+BLANK = "…………………………"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What the worker typed for the letter only; never stored."""
+
+    name: str = ""
+    id_number: str = ""
+    address: str = ""
+    contract_number: str = ""
+    place: str = ""
+
+
+@dataclass
+class RefundRow:
+    """One payment asked back: its whole amount, or its part above a ceiling."""
+
+    index: int
+    label: str
+    category: str
+    paid_on: str | None
+    paid_vnd: int
+    refund_vnd: int = 0
+    #: the violations behind it, each once, in the engine's order
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    whole: bool = False
+
+
+@dataclass(frozen=True)
+class RefundTable:
+    rows: tuple[RefundRow, ...]
+    total_vnd: int
+
+
+def _binding_violations(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Violations of the law; the ILO standard advises and never makes one."""
+    return [
+        f
+        for f in report["findings"]
+        if f["status"] == "violation" and not str(f["rule"]).startswith("ILO-")
+    ]
+
+
+def _whole(finding: dict[str, Any]) -> bool:
+    if "whole_payments_unlawful" in finding:
+        return bool(finding["whole_payments_unlawful"])
+    # a result kept before the engine said so: a violation asking back all it covers
+    return bool(finding["excess_vnd"] >= finding["paid_vnd"] > 0)
+
+
+def refund_table(report: dict[str, Any]) -> RefundTable:
+    """One row per payment asked back, and their total: the total is the sum of the rows.
+
+    A payment that a violation makes unlawful in full is asked back in full, once, however many
+    rules it breaks. A ceiling's excess (what was paid above the legal maximum for a kind of
+    cost) is taken from that kind's latest payments first, never more than a payment's amount
+    nor more than is left of it. Without overlapping ceilings the total equals the engine's
+    ``summary.excess_vnd``.
+    """
+    items = {int(i["index"]): i for i in report["items"]}
+    rows: dict[int, RefundRow] = {}
+
+    def row(index: int) -> RefundRow:
+        if index not in rows:
+            item = items[index]
+            rows[index] = RefundRow(
+                index=index,
+                label=str(item.get("label") or ""),
+                category=str(item.get("category") or "unknown"),
+                paid_on=item.get("paid_on"),
+                paid_vnd=int(item["amount_vnd"]),
+            )
+        return rows[index]
+
+    violations = _binding_violations(report)
+    for f in violations:
+        if not _whole(f):
+            continue
+        for index in f["payments"]:
+            if index in items and items[index]["amount_vnd"] > 0:
+                r = row(index)
+                r.whole = True
+                r.refund_vnd = r.paid_vnd
+                r.findings.append(f)
+    for f in violations:
+        if _whole(f) or f["excess_vnd"] <= 0:
+            continue
+        rest = [i for i in f["payments"] if i in items and not (i in rows and rows[i].whole)]
+        left = min(int(f["excess_vnd"]), sum(int(items[i]["amount_vnd"]) for i in rest))
+        latest_first = sorted(rest, key=lambda i: (items[i].get("paid_on") or "", i), reverse=True)
+        for index in latest_first:
+            if left <= 0:
+                break
+            r = row(index)
+            take = min(left, r.paid_vnd - r.refund_vnd)
+            if take <= 0:
+                continue
+            r.refund_vnd += take
+            r.findings.append(f)
+            left -= take
+    kept = tuple(r for _i, r in sorted(rows.items()) if r.refund_vnd > 0)
+    return RefundTable(rows=kept, total_vnd=sum(r.refund_vnd for r in kept))
+
+
+# --- words -------------------------------------------------------------------------------
+
+MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def money(amount: int, lang: str) -> str:
+    """120000000 -> "120.000.000 ₫" (vi), "120,000,000ドン" (ja), "120,000,000 ₫" (en)."""
+    grouped = f"{int(amount):,}"
+    if lang == "vi":
+        return grouped.replace(",", ".") + " ₫"
+    if lang == "ja":
+        return grouped + "ドン"
+    return grouped + " ₫"
+
+
+DIGITS_VI = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
+SCALES_VI = ("", "nghìn", "triệu")
+
+
+def _group_vi(n: int, *, full: bool) -> list[str]:
+    """Words for 0-999; ``full`` reads the hundreds even when zero ("không trăm linh năm"), as
+    a group after a larger one is read."""
+    hundreds, tens, units = n // 100, n // 10 % 10, n % 10
+    words: list[str] = []
+    if hundreds or full:
+        words += [DIGITS_VI[hundreds], "trăm"]
+    if tens == 0:
+        if units:
+            words += (["linh"] if words else []) + [DIGITS_VI[units]]
+        return words
+    words += ["mười"] if tens == 1 else [DIGITS_VI[tens], "mươi"]
+    if units == 1 and tens > 1:
+        words.append("mốt")
+    elif units == 5:
+        words.append("lăm")
+    elif units:
+        words.append(DIGITS_VI[units])
+    return words
+
+
+def _words_vi(n: int) -> list[str]:
+    if n >= 1_000_000_000:
+        rest = n % 1_000_000_000
+        head = [*_words_vi(n // 1_000_000_000), "tỷ"]
+        return head + (_words_vi_below_billion(rest, full=True) if rest else [])
+    return _words_vi_below_billion(n, full=False)
+
+
+def _words_vi_below_billion(n: int, *, full: bool) -> list[str]:
+    groups = [n // 1_000_000 % 1000, n // 1000 % 1000, n % 1000]
+    words: list[str] = []
+    for group, scale in zip(groups, reversed(SCALES_VI), strict=True):
+        if not group:
+            continue
+        words += _group_vi(group, full=full or bool(words))
+        if scale:
+            words.append(scale)
+    return words
+
+
+def vnd_in_words_vi(amount: int) -> str:
+    """An amount of dong in Vietnamese words, as letters and receipts write it below a figure:
+    58200000 -> "Năm mươi tám triệu hai trăm nghìn đồng"."""
+    words = _words_vi(int(amount)) if amount else ["không"]
+    text = " ".join([*words, "đồng"])
+    return text[0].upper() + text[1:]
+
+
+def date_short(day: dt.date | str | None, lang: str) -> str:
+    """A date in a row: 10/06/2025 (vi), 2025年6月10日 (ja), 10 June 2025 (en)."""
+    if not day:
+        return ""
+    d = dt.date.fromisoformat(day) if isinstance(day, str) else day
+    if lang == "vi":
+        return f"{d.day:02d}/{d.month:02d}/{d.year}"
+    if lang == "ja":
+        return f"{d.year}年{d.month}月{d.day}日"
+    return f"{d.day} {MONTHS_EN[d.month - 1]} {d.year}"
+
+
+def date_in_words(day: dt.date, lang: str, place: str = "") -> str:
+    """The letter's place and date: "Hà Nội, ngày 07 tháng 12 năm 2026" (vi; day below 10 and
+    month below 3 written with a zero, as administrative letters do), "2026年12月7日" (ja),
+    "Ha Noi, 7 December 2026" (en)."""
+    if lang == "vi":
+        month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+        return f"{place or BLANK}, ngày {day.day:02d} tháng {month} năm {day.year}"
+    if lang == "ja":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{place + ', ' if place else ''}{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+
+
+def _folded(text: str) -> str:
+    """Lower case without diacritics: "Tiền cọc" and "tien coc" fold alike."""
+    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
+
+
+def _row_words(row: RefundRow, lang: str) -> dict[str, Any]:
+    bases: list[str] = []
+    for f in row.findings:
+        for b in f.get("basis") or []:
+            words = basis_words(b, lang)
+            if words and words not in bases:
+                bases.append(words)
+    label = str(category_label(row.category))
+    if row.label and _folded(row.label) not in _folded(label):
+        label = f"{label} ({row.label})"
+    return {
+        "number": 0,
+        "label": label,
+        "paid_on": date_short(row.paid_on, lang),
+        "whole": row.whole,
+        "bases": bases,
+        "refund": money(row.refund_vnd, lang),
+        "refund_vnd": row.refund_vnd,
+    }
+
+
+@dataclass(frozen=True)
+class LetterRequest:
+    """What the worker chose and typed in the letter form."""
+
+    recipient: str = "sending_organisation"
+    agency_name: str = ""
+    identity: Identity = Identity()
+    copies: tuple[str, ...] = ()
+
+
+def letter_copy(
+    *, report: dict[str, Any], request: LetterRequest, lang: str, today: dt.date
+) -> dict[str, Any]:
+    """Everything one copy of the letter prints, in ``lang``."""
+    table = refund_table(report)
+    with translation.override(lang):
+        rows = [_row_words(r, lang) for r in table.rows]
+    for number, r in enumerate(rows, start=1):
+        r["number"] = number
+    ident = request.identity
+    return {
+        "lang": lang,
+        "recipient": request.recipient,
+        "agency": request.agency_name or BLANK,
+        "agency_given": bool(request.agency_name),
+        "name": ident.name or BLANK,
+        "id_number": ident.id_number or BLANK,
+        "address": ident.address or BLANK,
+        "contract_number": ident.contract_number or BLANK,
+        "signer": ident.name,
+        "contract_date": date_short(report.get("law_date"), lang) or BLANK,
+        "dated": date_in_words(today, lang, ident.place),
+        "rows": rows,
+        "total": money(table.total_vnd, lang),
+        "total_in_words": vnd_in_words_vi(table.total_vnd) if lang == "vi" else "",
+        "total_vnd": table.total_vnd,
+    }
+
+
+def letter_context(
+    *, engagement: dict[str, Any], request: LetterRequest, today: dt.date
+) -> dict[str, Any]:
+    """The Vietnamese letter, then the copies asked for (Japanese, English)."""
+    agency = request.agency_name or str(engagement.get("agency_name") or "").strip()[:200]
+    request = LetterRequest(
+        recipient=request.recipient,
+        agency_name=agency,
+        identity=request.identity,
+        copies=request.copies,
+    )
+    letters = []
+    for lang in ("vi", *[c for c in COPIES if c in request.copies]):
+        report = services.fee_check_run(data=engagement, language=lang)
+        letters.append(letter_copy(report=report, request=request, lang=lang, today=today))
+    return {"letters": letters}
+
+
+def letter_pdf(*, engagement: dict[str, Any], request: LetterRequest, today: dt.date) -> bytes:
+    """The letter as PDF bytes (fonts embedded)."""
+    return render_pdf(
+        "checks/letter.html", letter_context(engagement=engagement, request=request, today=today)
+    )
