@@ -8,6 +8,7 @@ case is closed with a reason. At 360 px, with JavaScript."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -90,6 +91,7 @@ def test_a_case_across_two_countries_from_grievance_to_closure(
     # 3. The worker agrees to share with Osaka; a referral to the accused agency is refused.
     _open(page, "consent")
     expect(page.locator("#s-status")).not_to_have_attribute("open", "")  # one open at a time
+    expect(page).to_have_url(re.compile(r"\?section=consent#s-consent$"))  # kept for a reload
     expect(page.locator("#recipients-rule")).to_contain_text(accused.name)
     expect(page.locator(f"#co option[value='{accused.pk}']")).to_have_count(0)
     page.select_option("#co", str(osaka.pk))
