@@ -13,6 +13,7 @@ from fairpassage.cases import services
 from fairpassage.cases.choices import Part
 from fairpassage.cases.models import Message, Note, TimelineEvent, Translation
 from fairpassage.cases.translations import translation_add, worker_thread
+from fairpassage.core import services as core_services
 from fairpassage.core.errors import Forbidden, InvalidInput, NotFound
 from fairpassage.core.models import AuditEvent
 from tests.cases.conftest import World, file_grievance
@@ -127,3 +128,33 @@ def test_the_case_page_marks_languages_and_translates_through_a_form(world: Worl
     assert page.count('class="translation"') == 2
     assert AuditEvent.objects.filter(action="case.read", object_id=str(case.pk)).exists()
     assert Message.objects.get(pk=reply.pk).body == REPLY_JA
+
+
+def test_the_api_gives_languages_and_translations(world: World) -> None:
+    case, _code = file_grievance()
+    refer(world, case, [Part.STATEMENT, Part.MESSAGES])
+    osaka = world.user("jp", "case_worker")
+    _token, plaintext = core_services.api_token_create(actor=None, user=osaka, name="t")
+    client = Client(headers={"Authorization": f"Bearer {plaintext}"})
+    sent = client.post(
+        f"/api/cases/{case.pk}/messages",
+        {"body": REPLY_JA, "language": "ja"},
+        content_type="application/json",
+    ).json()
+    assert sent["language"] == "ja" and sent["translations"] == []
+    made = client.post(
+        f"/api/cases/{case.pk}/translations",
+        {"language": "ja", "body": "ソンホン社"},
+        content_type="application/json",
+    )
+    assert made.status_code == 201 and made.json()["organisation"] == world.jp.slug
+    refused = client.post(
+        f"/api/cases/{case.pk}/translations",
+        {"language": "vi", "body": "x"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 422  # the statement is already in Vietnamese
+    out = client.get(f"/api/cases/{case.pk}").json()
+    assert out["statement_language"] == "vi"
+    assert [t["body"] for t in out["statement_translations"]] == ["ソンホン社"]
+    assert out["messages"][0]["language"] == "ja"
