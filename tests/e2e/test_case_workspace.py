@@ -44,6 +44,11 @@ def test_the_demo_case_page_is_short_at_360_px(
     assert height < 2400  # 5,600 px before the sections (issue 16, item 3)
     assert reply < 1400  # the reply box was at 1,656 px, after every form of the case
     assert page.locator("details.case-section[open]").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    for section in ("consent", "claims", "links"):
+        page.locator(f"#s-{section} > summary").click()
+        assert page.locator("details.case-section[open]").count() == 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, section
     assert seen["console_errors"] == []
 
 
