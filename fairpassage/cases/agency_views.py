@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from fairpassage.cases import agency, selectors
+from fairpassage.cases import agency, selectors, workspace
 from fairpassage.cases.staff_forms import AgencySearchForm
 from fairpassage.cases.staff_views import _staff_view, _user
 from fairpassage.core.errors import Conflict, InvalidInput
@@ -40,7 +40,9 @@ def case_agency(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The case is no longer linked to a registry agency."))
         else:
             messages.success(request, _("The case is linked to %(name)s.") % {"name": chosen.name})
-        return redirect("cases:case_detail", pk=case.pk)
+        return redirect(
+            workspace.section_url(reverse("cases:case_detail", args=[case.pk]), "links")
+        )
     today = timezone.localdate()
     form = AgencySearchForm(request.GET or None)
     candidates = None

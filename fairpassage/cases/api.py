@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Router
 from ninja import Status as Reply
 
-from fairpassage.cases import codes, people, returns, selectors, services
+from fairpassage.cases import codes, people, returns, selectors, services, translations
 from fairpassage.cases.emergency import emergency_contacts
-from fairpassage.cases.models import Case, Claim, Consent, Referral
+from fairpassage.cases.models import Case, Claim, Consent, Message, Note, Referral, Translation
 from fairpassage.cases.ratelimit import rate_limit_request
 from fairpassage.cases.schemas import (
     CaseOut,
@@ -35,6 +35,8 @@ from fairpassage.cases.schemas import (
     ReferralOut,
     TrackIn,
     TrackMessageIn,
+    TranslationIn,
+    TranslationOut,
 )
 from fairpassage.core.auth import token_auth
 from fairpassage.core.errors import Gone, NotFound
@@ -99,8 +101,30 @@ def grievance_create(request: HttpRequest, payload: GrievanceIn) -> Reply[Any]:
     )
 
 
+def _translation_out(t: Translation) -> dict[str, Any]:
+    return {
+        "language": t.language,
+        "body": t.body,
+        "organisation": t.organisation.slug,
+        "author_role": t.author_role,
+        "at": t.created_at,
+    }
+
+
+def _message_out(m: Message) -> dict[str, Any]:
+    return {
+        "id": m.pk,
+        "sender": m.sender,
+        "body": m.body,
+        "at": m.created_at,
+        "language": m.language,
+        "translations": [_translation_out(t) for t in m.translations.all()],
+    }
+
+
 def _thread(case: Case) -> list[dict[str, Any]]:
-    return [{"sender": m.sender, "body": m.body, "at": m.created_at} for m in case.messages.all()]
+    messages = case.messages.prefetch_related("translations__organisation")
+    return [_message_out(m) for m in messages]
 
 
 def _tracking_code(request: HttpRequest, payload: TrackIn) -> str:
@@ -143,7 +167,7 @@ def grievance_message(request: HttpRequest, payload: TrackMessageIn) -> Reply[An
     )
     rate_limit_request(request, "message")
     message = services.grievant_message_post(case=case, body=payload.body)
-    return Reply(201, {"sender": message.sender, "body": message.body, "at": message.created_at})
+    return Reply(201, _message_out(message))
 
 
 def _gone() -> Gone:
@@ -209,16 +233,27 @@ def _case_out(request: HttpRequest, pk: int) -> dict[str, Any]:
         return out
     return out | {
         "statement": view["statement"],
+        "statement_language": case.language,
+        "statement_translations": [
+            _translation_out(t)
+            for t in case.translations.filter(message=None, note=None).select_related(
+                "organisation"
+            )
+        ]
+        if view["statement"] is not None
+        else [],
         "contact": view["contact"],
         "worker": view["worker"],
         "close_reason": case.close_reason,
         "claim_amount_vnd": case.claim_amount_vnd,
         "notes": [
             {
+                "id": n.pk,
                 "organisation": n.organisation.slug,
                 "language": n.language,
                 "body": n.body,
                 "at": n.created_at,
+                "translations": [_translation_out(t) for t in n.translations.all()],
             }
             for n in view["notes"]
         ],
@@ -270,6 +305,7 @@ def note_create(request: HttpRequest, pk: int, payload: NoteIn) -> Reply[Any]:
     return Reply(
         201,
         {
+            "id": note.pk,
             "organisation": note.organisation.slug,
             "language": note.language,
             "body": note.body,
@@ -281,9 +317,35 @@ def note_create(request: HttpRequest, pk: int, payload: NoteIn) -> Reply[Any]:
 @router.post("/cases/{pk}/messages", response={201: MessageOut, **ERRORS}, auth=token_auth)
 def message_create(request: HttpRequest, pk: int, payload: MessageIn) -> Reply[Any]:
     message = services.staff_message_post(
-        actor=_user(request), case=get_object_or_404(Case, pk=pk), body=payload.body
+        actor=_user(request),
+        case=get_object_or_404(Case, pk=pk),
+        body=payload.body,
+        language=payload.language,
     )
-    return Reply(201, {"sender": message.sender, "body": message.body, "at": message.created_at})
+    return Reply(201, _message_out(message))
+
+
+@router.post(
+    "/cases/{pk}/translations",
+    response={201: TranslationOut, **ERRORS},
+    auth=token_auth,
+    summary="Attach a person's translation of the statement, a message or a note",
+)
+def translation_create(request: HttpRequest, pk: int, payload: TranslationIn) -> Reply[Any]:
+    case = get_object_or_404(Case, pk=pk)
+    made = translations.translation_add(
+        actor=_user(request),
+        case=case,
+        language=payload.language,
+        body=payload.body,
+        message=get_object_or_404(Message, pk=payload.message, case=case)
+        if payload.message is not None
+        else None,
+        note=get_object_or_404(Note, pk=payload.note, case=case)
+        if payload.note is not None
+        else None,
+    )
+    return Reply(201, _translation_out(made))
 
 
 def _consent_out(consent: Consent) -> dict[str, Any]:

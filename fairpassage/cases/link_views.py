@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fairpassage.cases import links, services
+from fairpassage.cases import links, services, workspace
 from fairpassage.cases.access import roles_by_organisation
 from fairpassage.cases.models import Case
 from fairpassage.checks.models import EarningsPlan
@@ -36,4 +37,4 @@ def earnings_plan_link(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The earnings plan is linked to the case."))
     except InvalidInput as error:
         messages.error(request, error.rendered_message())
-    return redirect("cases:case_detail", pk=case.pk)
+    return redirect(workspace.section_url(reverse("cases:case_detail", args=[case.pk]), "links"))

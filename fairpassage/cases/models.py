@@ -298,6 +298,8 @@ class Message(models.Model):
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     body = EncryptedTextField()
+    #: The language it is written in: the grievance's for the worker, the page's for staff.
+    language = models.CharField(max_length=5, choices=settings.LANGUAGES, default="vi")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -305,6 +307,44 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"message {self.pk}"
+
+
+class Translation(models.Model):
+    """A staff member's translation of the statement, a message or a note, kept beside the
+    original (never replacing it), encrypted like it. Neither ``message`` nor ``note``: the
+    translation is of the grievance's statement."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="translations")
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="translations"
+    )
+    note = models.ForeignKey(
+        Note, null=True, blank=True, on_delete=models.CASCADE, related_name="translations"
+    )
+    language = models.CharField(max_length=5, choices=settings.LANGUAGES)
+    body = EncryptedTextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    author_role = models.CharField(max_length=30, help_text="the author's role when they wrote it")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["created_at", "id"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(message__isnull=True) | models.Q(note__isnull=True),
+                name="translation_of_one_text",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"translation {self.pk}"
+
+    @property
+    def of(self) -> str:
+        return "message" if self.message_id else "note" if self.note_id else "statement"
 
 
 class Return(models.Model):

@@ -38,10 +38,23 @@ class GrievanceOut(Schema):
     emergency: list[EmergencyOut]
 
 
+class TranslationOut(Schema):
+    """A person's translation kept beside the original (never machine-made)."""
+
+    language: str
+    body: str
+    organisation: str
+    author_role: str
+    at: dt.datetime
+
+
 class MessageOut(Schema):
+    id: int | None = None
     sender: str
     body: str
     at: dt.datetime
+    language: str = "vi"
+    translations: list[TranslationOut] = []
 
 
 class GrievanceStatusOut(Schema):
@@ -53,6 +66,7 @@ class GrievanceStatusOut(Schema):
 
 class MessageIn(Schema):
     body: str
+    language: str = Field("", description="vi, ja or en; the request's language when empty")
 
 
 class TrackIn(Schema):
@@ -77,10 +91,12 @@ class CaseSummaryOut(Schema):
 
 
 class NoteOut(Schema):
+    id: int | None = None
     organisation: str
     language: str
     body: str
     at: dt.datetime
+    translations: list[TranslationOut] = []
 
 
 class TimelineOut(Schema):
@@ -94,6 +110,8 @@ class CaseOut(CaseSummaryOut):
     parts: list[str]
     pending_referral: int | None
     statement: str | None = None
+    statement_language: str = "vi"
+    statement_translations: list[TranslationOut] = []
     contact: str | None = None
     worker: dict[str, object] | None = None
     close_reason: str = ""
@@ -113,6 +131,13 @@ class CaseUpdateIn(Schema):
 class NoteIn(Schema):
     body: str
     language: str
+
+
+class TranslationIn(Schema):
+    language: str
+    body: str
+    message: int | None = Field(None, description="the id of the message translated")
+    note: int | None = Field(None, description="the note translated; neither: the statement")
 
 
 class ConsentIn(Schema):

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from fairpassage.cases import codes, storage
@@ -47,6 +48,8 @@ from fairpassage.core.validation import clean_text, refuse_text
 from fairpassage.reference.models import ProvinceEra, VnProvince
 
 MAX_TEXT = 10_000
+#: The languages a text on a case is written or translated in.
+LANGUAGE_CODES = ("vi", "ja", "en")
 RETRIES = 30
 
 
@@ -262,7 +265,9 @@ def grievance_find(*, code: str, client: str) -> Case:
 def grievant_message_post(*, case: Case, body: str) -> Message:
     """The person writes on their case, found with :func:`grievance_find`."""
     body = _clean_text(body, field="body", required=True, limit=5000)
-    message = Message.objects.create(case=case, sender=MessageSender.GRIEVANT, body=body)
+    message = Message.objects.create(
+        case=case, sender=MessageSender.GRIEVANT, body=body, language=case.language or "vi"
+    )
     timeline_add(case=case, kind="grievant.message", actor=None, organisation=None)
     audit_record(actor=None, action="grievance.message", obj=case, organisation=case.organisation)
     return message
@@ -272,15 +277,20 @@ def grievant_message_post(*, case: Case, body: str) -> Message:
 
 
 @transaction.atomic
-def staff_message_post(*, actor: User, case: Case, body: str) -> Message:
+def staff_message_post(*, actor: User, case: Case, body: str, language: str = "") -> Message:
+    """A staff reply, in ``language`` (the author's page language when not given)."""
     access = require_access(actor=actor, case=case, write=True, part=Part.MESSAGES)
     body = _clean_text(body, field="body", required=True, limit=5000)
+    language = language or (get_language() or "")[:2]
+    if language not in LANGUAGE_CODES:
+        raise InvalidInput(_("Choose the language of the message."), field="language")
     message = Message.objects.create(
         case=case,
         sender=MessageSender.STAFF,
         author=actor,
         organisation=access.organisation,
         body=body,
+        language=language,
     )
     timeline_add(case=case, kind="message.staff", actor=actor, organisation=access.organisation)
     audit_record(actor=actor, action="case.message", obj=case, organisation=access.organisation)
@@ -421,7 +431,7 @@ def note_add(*, actor: User, case: Case, body: str, language: str) -> Note:
     access = require_access(actor=actor, case=case, write=True)
     if access.organisation is None:
         raise Forbidden(_("Route the case to an organisation before writing notes."))
-    if language not in ("vi", "ja", "en"):
+    if language not in LANGUAGE_CODES:
         raise InvalidInput(_("Choose the note's language."), field="language")
     body = _clean_text(body, field="body", required=True)
     note = Note.objects.create(

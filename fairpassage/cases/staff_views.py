@@ -14,7 +14,9 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -27,6 +29,8 @@ from fairpassage.cases import (
     stats,
     timeline,
     transfer,
+    translations,
+    workspace,
 )
 from fairpassage.cases.access import (
     WRITE_ROLES,
@@ -46,7 +50,17 @@ from fairpassage.cases.choices import (
     ReturnReason,
     Status,
 )
-from fairpassage.cases.models import Attachment, Case, Claim, Consent, Referral, Task, Worker
+from fairpassage.cases.models import (
+    Attachment,
+    Case,
+    Claim,
+    Consent,
+    Message,
+    Note,
+    Referral,
+    Task,
+    Worker,
+)
 from fairpassage.cases.recipients import accused, accused_ids, recipients_for
 from fairpassage.cases.staff_forms import package_form
 from fairpassage.checks import selectors as checks_selectors
@@ -130,6 +144,11 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.case
     context: dict[str, Any] = {
         **view,
+        **translations.texts_of_case(access, view),
+        "summary": workspace.summary(case, view),
+        "sections": workspace.SECTIONS,
+        "open_section": workspace.open_section(request.GET.get("section", "")),
+        "page_language": (get_language() or "vi")[:2],
         "timeline": timeline.entries(access=access, events=view.get("timeline", [])),
         "current_status": (case.status, case.get_status_display()),
         "next_statuses": [
@@ -162,6 +181,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if case.organisation_id is None:
         context["route_to"] = Organisation.objects.filter(is_active=True)
     return render(request, "cases/case_detail.html", context)
+
+
+def case_url(case: Case) -> str:
+    return reverse("cases:case_detail", args=[case.pk])
 
 
 def _case(request: HttpRequest, pk: int) -> Case:
@@ -255,8 +278,31 @@ def _act_fee_check(request: HttpRequest, case: Case) -> str:
 
 
 def _act_message(request: HttpRequest, case: Case) -> str:
-    services.staff_message_post(actor=_user(request), case=case, body=request.POST.get("body", ""))
+    services.staff_message_post(
+        actor=_user(request),
+        case=case,
+        body=request.POST.get("body", ""),
+        language=(get_language() or "vi")[:2],
+    )
     return _("The message is sent. The worker reads it with the tracking code.")
+
+
+def _act_translate(request: HttpRequest, case: Case) -> str:
+    p = request.POST
+    message = note = None
+    if p.get("message"):
+        message = get_object_or_404(Message, pk=_pk(request, "message"), case=case)
+    elif p.get("note"):
+        note = get_object_or_404(Note, pk=_pk(request, "note"), case=case)
+    translations.translation_add(
+        actor=_user(request),
+        case=case,
+        language=p.get("language", ""),
+        body=p.get("body", ""),
+        message=message,
+        note=note,
+    )
+    return _("The translation is attached beside the original.")
 
 
 def _act_consent(request: HttpRequest, case: Case) -> str:
@@ -367,6 +413,7 @@ ACTIONS: dict[str, Callable[[HttpRequest, Case], str]] = {
     "attach": _act_attach,
     "fee-check": _act_fee_check,
     "message": _act_message,
+    "translate": _act_translate,
     "consent": _act_consent,
     "consent-withdraw": _act_consent_withdraw,
     "refer": _act_refer,
@@ -394,7 +441,10 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, error.rendered_message())
     if action == "decline":
         return redirect("cases:queue")
-    return redirect("cases:case_detail", pk=case.pk)
+    section = workspace.ACTION_SECTIONS.get(action, workspace.DEFAULT_SECTION)
+    if action == "translate" and request.POST.get("note"):
+        section = "notes"
+    return redirect(workspace.section_url(case_url(case), section))
 
 
 @_staff_view

@@ -26,6 +26,7 @@ SENTENCES = {
     "routed": gettext_lazy("The case was sent to %(org)s."),
     "assigned": gettext_lazy("The case was assigned."),
     "note": gettext_lazy("A note was added."),
+    "translation": gettext_lazy("A translation was attached."),
     "task": gettext_lazy("A task was added."),
     "attachment": gettext_lazy("A document was attached."),
     "fee_check": gettext_lazy("A fee check was linked."),

@@ -9,12 +9,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from fairpassage.cases import codes, services, stats
-from fairpassage.cases.choices import MessageSender, Status
+from fairpassage.cases.choices import Status
 from fairpassage.cases.emergency import emergency_contacts
 from fairpassage.cases.forms import GrievanceForm, TrackForm
 from fairpassage.cases.models import Case, Consent
 from fairpassage.cases.people import consent_withdraw
 from fairpassage.cases.ratelimit import rate_limit_request
+from fairpassage.cases.translations import worker_thread
 from fairpassage.core.errors import ApplicationError, TooManyRequests
 from fairpassage.core.ratelimit import client_key
 
@@ -71,10 +72,8 @@ def grievance(request: HttpRequest) -> HttpResponse:
 
 
 def _status_context(case: Case, code: str) -> dict[str, object]:
-    thread = [
-        {"mine": m.sender == MessageSender.GRIEVANT, "body": m.body, "at": m.created_at}
-        for m in case.messages.all()
-    ]
+    # Staff replies in the worker's language when a translation into it exists (issue 16).
+    thread = worker_thread(case=case, language=_language())
     consents = [c for c in case.consents.prefetch_related("organisations") if not c.withdrawn_on]
     return {
         "case": case,

@@ -148,7 +148,7 @@ def test_search_pick_and_show_on_the_case_page(scene: Scene, client: Client) -> 
 
     response = client.post(url, {"agency": str(sao_khue.pk)})
     assert response.status_code == 302
-    assert response["Location"] == f"/en/cases/{scene.a.pk}/"
+    assert response["Location"] == f"/en/cases/{scene.a.pk}/?section=links#s-links"
     page = client.get(response["Location"]).content.decode()
     assert f"The case is linked to {sao_khue.name}." in page
     assert f'href="/en/agencies/{sao_khue.slug}/"' in page

@@ -56,6 +56,7 @@ def test_grievance_referral_answer_and_tracking(
     page.goto(f"{base}/vi/cases/")
     page.locator("#queue a").first.click()
     expect(page.locator("#statement")).to_contain_text("Osaka")
+    page.locator("#s-consent > summary").click()
     page.select_option("#co", str(osaka.pk))
     page.locator("#consent fieldset").first.locator("input[value=statement]").check()
     page.locator("#consent fieldset").first.locator("input[value=messages]").check()

@@ -78,12 +78,13 @@ def test_agency_link_and_referral_package_through_the_pages(
 
     # 1. The Hanoi case worker links the case to the agency in the registry.
     sign_in(page, base, "vn-worker", secrets["vn-worker"])
-    page.goto(f"{base}/vi/cases/{case.pk}/")
+    page.goto(f"{base}/vi/cases/{case.pk}/?section=links")
     page.locator("form[action$='/agency/'] button[type=submit]").click()
     page.locator("#agency-candidates button[name=agency]").first.click()
     expect(page.locator("#case-agency a")).to_contain_text("Sao Mai")
 
     # 2. ... and downloads the referral package for Osaka's installation.
+    page.locator("#s-consent > summary").click()
     form = page.locator("#referral-package-form")
     form.locator("#pkg-to_org").fill("osaka")
     form.locator("input[value=statement]").check()
