@@ -147,6 +147,11 @@ def has_case_role(*, user: AnyUser) -> bool:
     return any(role in CASE_ROLES for role in roles_by_organisation(user).values())
 
 
+def can_read_cases_of(*, user: AnyUser, organisation: Organisation) -> bool:
+    """A case role in ``organisation``: who opens its cases, and so sees its counts exactly."""
+    return roles_by_organisation(user).get(organisation.pk) in READ_ROLES
+
+
 def can_write_in(*, user: AnyUser, organisation: Organisation) -> bool:
     return roles_by_organisation(user).get(organisation.pk) in WRITE_ROLES
 

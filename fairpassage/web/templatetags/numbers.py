@@ -1,0 +1,53 @@
+"""Numbers and money written as readers of the page's language write them.
+
+vi: 120.000.000 ₫ · ja: 120,000,000ドン · en: VND 120,000,000. Counts get the same grouping
+(vi 1.234; ja and en 1,234). Numbers inside SVG attributes go through ``svg.svgnum`` instead.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils import translation
+
+register = template.Library()
+
+#: How each language writes an amount of each currency: (before, after).
+CURRENCY_TEXT: dict[str, dict[str, tuple[str, str]]] = {
+    "vi": {"VND": ("", " ₫"), "JPY": ("", " yên"), "USD": ("", " USD")},
+    "ja": {"VND": ("", "ドン"), "JPY": ("", "円"), "USD": ("", "米ドル")},
+    "en": {"VND": ("VND ", ""), "JPY": ("¥", ""), "USD": ("US$", "")},
+}
+
+
+def _language() -> str:
+    language = (translation.get_language() or "vi").split("-")[0]
+    return language if language in CURRENCY_TEXT else "en"
+
+
+def grouped(value: int | float | Decimal, language: str | None = None) -> str:
+    """A whole number with the language's thousands separator (rounded half away from 0)."""
+    number = int(Decimal(str(value)).quantize(Decimal(1), rounding="ROUND_HALF_UP"))
+    separator = "." if (language or _language()) == "vi" else ","
+    sign = "-" if number < 0 else ""
+    return sign + f"{abs(number):,}".replace(",", separator)
+
+
+@register.filter
+def num(value: int | float | Decimal | None) -> str:
+    """``1234`` -> vi "1.234", ja/en "1,234"; empty for no value."""
+    if value is None or value == "":
+        return ""
+    return grouped(value)
+
+
+@register.filter
+def money(value: int | float | Decimal | None, currency: str = "VND") -> str:
+    """``120000000`` -> vi "120.000.000 ₫", ja "120,000,000ドン", en "VND 120,000,000"."""
+    if value is None or value == "":
+        return "—"
+    language = _language()
+    code = (currency or "VND").upper()
+    before, after = CURRENCY_TEXT[language].get(code, (f"{code} ", ""))
+    return f"{before}{grouped(value, language)}{after}"
