@@ -31,12 +31,12 @@ from fairpassage.cases.models import Case, StatusChange
 
 SUPPRESS_BELOW = 5
 #: Each bar has its label on its own line above it, so long labels never cover a bar.
-BAR_HEIGHT = 36
-LABEL_Y = 13
-BAR_Y = 17
+BAR_HEIGHT = 40
+LABEL_Y = 15
+BAR_Y = 20
 BAR_THICKNESS = 14
 #: Bars run from 0 to BAR_SPAN in a 400-unit wide chart, leaving room for the count after them.
-BAR_SPAN = 330.0
+BAR_SPAN = 320.0
 #: The key of the unnamed row that holds the cells too small to be named.
 OTHER = "_other"
 
@@ -63,7 +63,7 @@ def _fold(counter: Counter[str], exact: bool = False) -> Counter[str]:
 def _place(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for index, row in enumerate(rows):
         top = index * BAR_HEIGHT
-        row["y"], row["text_y"], row["count_y"] = top + BAR_Y, top + LABEL_Y, top + BAR_Y + 12
+        row["y"], row["text_y"], row["count_y"] = top + BAR_Y, top + LABEL_Y, top + BAR_Y + 13
         row["count_x"] = row["w"] + 6
     return rows
 
