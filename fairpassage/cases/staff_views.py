@@ -30,10 +30,9 @@ from fairpassage.cases import (
 )
 from fairpassage.cases import queue as case_queue
 from fairpassage.cases.access import (
-    READ_ROLES,
     WRITE_ROLES,
     can_read_cases_of,
-    dashboard_organisations,
+    dashboard_entries,
     has_case_role,
     roles_by_organisation,
 )
@@ -56,7 +55,7 @@ from fairpassage.cases.staff_forms import package_form
 from fairpassage.checks import selectors as checks_selectors
 from fairpassage.checks.models import FeeCheck
 from fairpassage.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from fairpassage.core.models import Membership, Organisation, Role, User
+from fairpassage.core.models import Membership, Organisation, User
 from fairpassage.core.selectors import is_platform_staff
 from fairpassage.mfa.decorators import second_factor_required
 
@@ -499,13 +498,5 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @_staff_view
 @require_safe
 def dashboards(request: HttpRequest) -> HttpResponse:
-    roles = roles_by_organisation(request.user)
-    entries = [
-        {
-            "organisation": o,
-            "exact": roles.get(o.pk) in READ_ROLES,
-            "admin": roles.get(o.pk) == Role.ORGANISATION_ADMIN,
-        }
-        for o in dashboard_organisations(user=request.user)
-    ]
+    entries = dashboard_entries(user=request.user)
     return render(request, "cases/dashboards.html", {"entries": entries})

@@ -117,3 +117,18 @@ def test_money_numbers_and_months_follow_the_language() -> None:
     with translation.override("en"):
         assert money(120_000_000) == "VND 120,000,000"
         assert month("2025-02") == "Feb 2025"
+
+
+def test_the_list_says_which_dashboards_are_exact_and_links_the_audit_for_admins(
+    client: Client, world: World
+) -> None:
+    login_verified(client, world.user("jp", "case_worker"))
+    html = client.get("/en/cases/dashboards/").content.decode()
+    assert "exact counts" in html and "/cases/org/jp-union/audit/" not in html
+    client.logout()
+    login_verified(client, world.user("jp", "organisation_admin"))
+    assert "/cases/org/jp-union/audit/" in client.get("/en/cases/dashboards/").content.decode()
+    client.logout()
+    login_verified(client, world.user("jp", "analyst"))
+    html = client.get("/en/cases/dashboards/").content.decode()
+    assert "counts under 5 hidden" in html and "exact counts" not in html
