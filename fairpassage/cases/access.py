@@ -139,12 +139,31 @@ def dashboard_organisations(*, user: AnyUser) -> list[Organisation]:
     return list(Organisation.objects.filter(memberships__user=user).distinct())
 
 
+def dashboard_entries(*, user: AnyUser) -> list[dict[str, object]]:
+    """Each organisation whose dashboard the user may open, whether its counts are exact for
+    them (a case role there) and whether they read its audit trail (its administrators)."""
+    roles = roles_by_organisation(user)
+    return [
+        {
+            "organisation": organisation,
+            "exact": roles.get(organisation.pk) in READ_ROLES,
+            "admin": roles.get(organisation.pk) == Role.ORGANISATION_ADMIN,
+        }
+        for organisation in dashboard_organisations(user=user)
+    ]
+
+
 def has_case_role(*, user: AnyUser) -> bool:
     """A case role (administrator or case worker) somewhere, or platform staff (triage): who may
     open the case pages at all. Reviewers and analysts may not."""
     if is_platform_staff(user):
         return True
     return any(role in CASE_ROLES for role in roles_by_organisation(user).values())
+
+
+def can_read_cases_of(*, user: AnyUser, organisation: Organisation) -> bool:
+    """A case role in ``organisation``: who opens its cases, and so sees its counts exactly."""
+    return roles_by_organisation(user).get(organisation.pk) in READ_ROLES
 
 
 def can_write_in(*, user: AnyUser, organisation: Organisation) -> bool:

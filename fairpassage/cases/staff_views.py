@@ -32,14 +32,17 @@ from fairpassage.cases import (
     translations,
     workspace,
 )
+from fairpassage.cases import queue as case_queue
 from fairpassage.cases.access import (
     WRITE_ROLES,
-    dashboard_organisations,
+    can_read_cases_of,
+    dashboard_entries,
     has_case_role,
     roles_by_organisation,
 )
 from fairpassage.cases.choices import (
     TRANSITIONS,
+    Category,
     CertificateKind,
     ClaimKind,
     ClaimStatus,
@@ -116,17 +119,17 @@ def _date(value: str, field: str) -> dt.date | None:
 @_case_role_view
 @require_safe
 def queue(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "")
-    cases = selectors.case_queue(
-        user=request.user, status=status if status in Status.values else ""
-    )
+    filters = case_queue.QueueFilters.from_query(request.GET)
     return render(
         request,
         "cases/queue.html",
         {
-            "cases": cases[:300],
+            "rows": case_queue.queue_rows(user=request.user, filters=filters),
+            "filters": filters,
+            "limit": case_queue.LIMIT,
             "statuses": Status.choices,
-            "status": status,
+            "categories": Category.choices,
+            "assignees": case_queue.assignee_choices(user=request.user),
             "received": selectors.referrals_received(user=request.user).select_related(
                 "from_org", "case"
             ),
@@ -525,14 +528,18 @@ def audit_trail(request: HttpRequest, slug: str) -> HttpResponse:
 @_staff_view
 @require_safe
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    """An organisation's cases counted (every role there, analysts included; cells under 5
-    suppressed)."""
+    """An organisation's cases counted, for every role there. Its case workers and
+    administrators, who open each case anyway, see every count exactly and the team's work;
+    analysts and reviewers see the aggregates with cells under 5 suppressed."""
     organisation = _organisation(slug, _user(request))
+    cases = Case.objects.filter(organisation=organisation)
+    exact = can_read_cases_of(user=request.user, organisation=organisation)
     return render(
         request,
         "cases/statistics.html",
         {
-            "stats": stats.aggregate(Case.objects.filter(organisation=organisation)),
+            "stats": stats.aggregate(cases, exact=exact),
+            "work": stats.work(cases) if exact else None,
             "organisation": organisation,
         },
     )
@@ -541,8 +548,5 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @_staff_view
 @require_safe
 def dashboards(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "cases/dashboards.html",
-        {"organisations": dashboard_organisations(user=request.user)},
-    )
+    entries = dashboard_entries(user=request.user)
+    return render(request, "cases/dashboards.html", {"entries": entries})

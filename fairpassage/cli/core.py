@@ -60,6 +60,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
     from fairpassage.reference.services import reference_data_load  # noqa: PLC0415
     from fairpassage.registry.demo import demo_create as registry_demo_create  # noqa: PLC0415
     from fairpassage.registry.services import help_directory_load  # noqa: PLC0415
+    from fairpassage.surveys.demo import demo_create as surveys_demo_create  # noqa: PLC0415
     from fairpassage.tracker.services import tracker_seed_load  # noqa: PLC0415
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -94,6 +95,13 @@ def cmd_setup(args: argparse.Namespace) -> int:
     passwords = demo_create(actor=None, passwords_file=settings.VAR_DIR / "demo-users.json")
     registry_demo_create()
     cases_demo_create()
+    survey = surveys_demo_create()
+    if survey is not None:
+        print(
+            "✓ "
+            + _("demo survey (generated answers, marked as demo): %(title)s")
+            % {"title": survey.title}
+        )
     print("\n" + _("Demo accounts (development only; passwords kept in var/demo-users.json):"))
     for username, password in passwords.items():
         print(f"  {username:<20} {password}")

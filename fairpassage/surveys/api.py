@@ -34,6 +34,7 @@ def _survey(survey: Survey) -> dict[str, Any]:
         "organisation": survey.organisation.slug,
         "currency": survey.currency,
         "min_cell": survey.min_cell,
+        "is_demo": survey.is_demo,
         "created_at": survey.created_at,
     }
 

@@ -10,9 +10,23 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from fairpassage.core.models import Organisation
+from fairpassage.surveys.labels import breakdown_label
 from fairpassage.surveys.models import ColumnMapping, ImportFormat
 
 CURRENCIES = [("JPY", "JPY (¥)"), ("VND", "VND (₫)"), ("USD", "USD ($)")]
+#: The breakdowns the picker offers: each question alone, then the useful crossings.
+BREAKDOWN_CHOICES: list[list[str]] = [
+    ["sex"],
+    ["programme"],
+    ["occupation"],
+    ["departure_year"],
+    ["province"],
+    ["sex", "programme"],
+    ["programme", "occupation"],
+    ["sex", "occupation"],
+    ["programme", "departure_year"],
+]
+DEFAULT_BREAKDOWNS = [["sex"], ["programme"], ["occupation"], ["departure_year"]]
 
 
 class SurveyForm(forms.Form):
@@ -29,11 +43,11 @@ class SurveyForm(forms.Form):
     rates_source = forms.CharField(
         label=_("Source and date of the rates"), required=False, max_length=300
     )
-    breakdowns = forms.CharField(
+    breakdowns = forms.MultipleChoiceField(
         label=_("Breakdowns"),
-        initial="sex,programme,occupation,departure_year",
         required=False,
-        help_text=_("Comma-separated; join two with + to cross them (sex+programme)."),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The groups the results are shown by, as the questionnaire asks them."),
     )
     min_cell = forms.IntegerField(label=_("Smallest group shown"), min_value=1, initial=5)
 
@@ -42,6 +56,11 @@ class SurveyForm(forms.Form):
         field = self.fields["organisation"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = organisations
+        picker = self.fields["breakdowns"]
+        assert isinstance(picker, forms.MultipleChoiceField)
+        # Labelled in the page's language when the form is built (inside the request).
+        picker.choices = [("+".join(cols), breakdown_label(cols)) for cols in BREAKDOWN_CHOICES]
+        picker.initial = ["+".join(cols) for cols in DEFAULT_BREAKDOWNS]
 
 
 class MultipleFileInput(forms.ClearableFileInput):

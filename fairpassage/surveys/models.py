@@ -41,6 +41,14 @@ class Survey(models.Model):
         _("breakdowns"), default=list, blank=True
     )
     min_cell = models.PositiveSmallIntegerField(_("smallest group shown"), default=5)
+    # A database default too, so that a server still running the previous release (a rolling
+    # deployment on one database) can keep creating surveys while this column exists.
+    is_demo = models.BooleanField(
+        _("demonstration data"),
+        default=False,
+        db_default=False,
+        help_text=_("Generated answers for trying the product; never real respondents."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -1,6 +1,8 @@
 """Stored results laid out for pages and downloads: table rows and server-rendered SVG charts.
 
-Only aggregates are read here (the result JSON); suppressed groups stay suppressed.
+Only aggregates are read here (the result JSON); suppressed groups stay suppressed. Pages name
+groups in the questionnaire's words (``labels``: "Nữ", not "sex = female"), one section per
+breakdown; downloads keep the codes (``group_label``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 import openpyxl
 
 from fairpassage.stats.messages import problem_text
+from fairpassage.surveys.labels import breakdown_label, group_title
 
 FIGURES = ("ratio_of_means", "mean_of_ratios", "median_ratio", "p80_ratio")
 WIDTH = 600  # SVG units across both charts
@@ -24,19 +27,37 @@ def group_label(by: dict[str, Any]) -> str:
     return ", ".join(f"{key} = {'—' if value is None else value}" for key, value in by.items())
 
 
+def _sectioned(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each group with its label in words and, on the first group of each breakdown, the
+    breakdown's title (``section``)."""
+    out = []
+    previous: list[str] | None = None
+    for g in groups:
+        columns = list((g.get("by") or {}).keys())
+        section = breakdown_label(columns) if columns != previous else None
+        previous = columns
+        out.append({**g, "label": group_title(g.get("by") or {}), "section": section})
+    return out
+
+
 def table_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     """Overall first, then each group; each with its label and figures (or suppressed)."""
-    overall = {"label": "", "overall": True, **report.get("overall", {})}
+    overall = {"label": "", "overall": True, "section": None, **report.get("overall", {})}
     rows = [overall]
-    rows += [
-        {"label": group_label(g["by"]), "overall": False, **g} for g in report.get("groups", [])
-    ]
+    rows += [{**g, "overall": False} for g in _sectioned(report.get("groups", []))]
     return rows
 
 
+def descriptive_rows(descriptive: dict[str, Any]) -> list[dict[str, Any]]:
+    """The descriptive table: everyone first, then each group in words, by breakdown."""
+    overall = {**descriptive.get("overall", {}), "label": "", "section": None}
+    return [overall, *_sectioned(descriptive.get("groups", []))]
+
+
 def group_chart(report: dict[str, Any]) -> dict[str, Any]:
-    """Horizontal bars of the ratio of means by group with the 95% interval as a whisker."""
-    shown = [g for g in report.get("groups", []) if not g.get("suppressed")]
+    """Horizontal bars of the ratio of means by group with the 95% interval as a whisker; each
+    breakdown opens with its title on a line of its own."""
+    shown = [g for g in _sectioned(report.get("groups", [])) if not g.get("suppressed")]
     highs = [g["ci95"]["ratio_of_means"][1] or g["ratio_of_means"] for g in shown]
     scale = max([h for h in highs if h is not None] or [1.0]) or 1.0
     span = WIDTH - LABEL_WIDTH - 10
@@ -45,14 +66,22 @@ def group_chart(report: dict[str, Any]) -> dict[str, Any]:
         return round(LABEL_WIDTH + span * max(value or 0.0, 0.0) / scale, 2)
 
     bars = []
-    for n, g in enumerate(shown):
+    headings = []
+    line = 0
+    previous: list[str] | None = None
+    for g in shown:
+        columns = list(g["by"].keys())
+        if columns != previous:
+            headings.append({"text": breakdown_label(columns), "mid": BAR * line + BAR / 2})
+            line += 1
+            previous = columns
         low, high = g["ci95"]["ratio_of_means"]
         bars.append(
             {
-                "label": group_label(g["by"]),
+                "label": g["label"],
                 "value": g["ratio_of_means"],
-                "y": BAR * n,
-                "mid": BAR * n + BAR / 2,
+                "y": BAR * line,
+                "mid": BAR * line + BAR / 2,
                 "x0": LABEL_WIDTH,
                 "width": round(x(g["ratio_of_means"]) - LABEL_WIDTH, 2),
                 "low": x(low) if low is not None else None,
@@ -60,10 +89,12 @@ def group_chart(report: dict[str, Any]) -> dict[str, Any]:
                 "n": g["n"],
             }
         )
-    suppressed = [group_label(g["by"]) for g in report.get("groups", []) if g.get("suppressed")]
+        line += 1
+    suppressed = [g["label"] for g in _sectioned(report.get("groups", [])) if g.get("suppressed")]
     return {
         "bars": bars,
-        "height": BAR * len(bars),
+        "headings": headings,
+        "height": BAR * line,
         "width": WIDTH,
         "suppressed": suppressed,
         "max": scale,
@@ -133,7 +164,7 @@ def export_rows(report: dict[str, Any]) -> list[list[Any]]:
     """Aggregates only, one row per cell; suppressed cells carry no figure."""
     rows: list[list[Any]] = [HEADER]
     for row in table_rows(report):
-        label = row["label"] or "overall"
+        label = "overall" if row["overall"] else group_label(row.get("by") or {})
         if row.get("suppressed"):
             rows.append([label, None, True] + [None] * (len(HEADER) - 3))
             continue

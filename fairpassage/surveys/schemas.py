@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class SurveyOut(Schema):
@@ -14,6 +14,9 @@ class SurveyOut(Schema):
     organisation: str
     currency: str
     min_cell: int
+    is_demo: bool = Field(
+        False, description="Generated answers for trying the product, never real respondents."
+    )
     created_at: dt.datetime
 
 

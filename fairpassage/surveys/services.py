@@ -116,7 +116,9 @@ def survey_create(
     breakdowns: list[list[str]] | None = None,
     min_cell: int = 5,
     via: str = PAGE,
+    is_demo: bool = False,
 ) -> Survey:
+    """A survey; ``is_demo`` marks generated answers (``surveys.demo``) on every page."""
     _require(actor, organisation)
     if not title.strip() or len(title.strip()) > 200:
         raise InvalidInput(_("Give the survey a title of at most 200 characters."), field="title")
@@ -135,6 +137,7 @@ def survey_create(
         rates_source=rates_source.strip(),
         breakdowns=breakdowns if breakdowns is not None else DEFAULT_BREAKDOWNS,
         min_cell=min_cell,
+        is_demo=is_demo,
         created_by=actor,
     )
     audit_record(
@@ -142,7 +145,7 @@ def survey_create(
         action="survey.create",
         obj=survey,
         organisation=organisation,
-        data={"via": via},
+        data={"via": via, **({"demo": True} if is_demo else {})},
     )
     return survey
 

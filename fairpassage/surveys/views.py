@@ -63,7 +63,7 @@ def survey_new(request: HttpRequest) -> HttpResponse:
                 currency=data["currency"],
                 rates=services.parse_rates(data["rates"]),
                 rates_source=data["rates_source"],
-                breakdowns=services.parse_breakdowns(data["breakdowns"]),
+                breakdowns=services.parse_breakdowns(",".join(data["breakdowns"])),
                 min_cell=data["min_cell"],
             )
         except InvalidInput as error:
@@ -82,13 +82,7 @@ def _detail_context(survey: Any, upload: UploadForm) -> dict[str, Any]:
         context["rows"] = presenters.table_rows(result.report)
         context["chart"] = presenters.group_chart(result.report)
         context["distribution"] = presenters.distribution_chart(result.distribution)
-        context["descriptive"] = [
-            {"label": presenters.group_label(entry.get("by") or {}), **entry}
-            for entry in [
-                result.descriptive.get("overall", {}),
-                *result.descriptive.get("groups", []),
-            ]
-        ]
+        context["descriptive"] = presenters.descriptive_rows(result.descriptive)
     return context
 
 

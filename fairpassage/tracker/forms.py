@@ -20,7 +20,7 @@ class StatusUpdateForm(forms.Form):
     date = forms.DateField(
         label=_("Date of the situation"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("The day the situation you describe was true (YYYY-MM-DD)."),
+        help_text=_("The day the situation you describe was true."),
     )
     text = forms.CharField(
         label=_("What happened"),

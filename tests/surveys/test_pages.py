@@ -88,7 +88,7 @@ def test_create_upload_and_see_the_indicator(
             "currency": "JPY",
             "rates": "VND=0.0061",
             "rates_source": "illustrative",
-            "breakdowns": "sex,programme",
+            "breakdowns": ["sex", "programme"],
             "min_cell": 1,
         },
     )
@@ -105,7 +105,8 @@ def test_create_upload_and_see_the_indicator(
     assert b"3 respondents" in page.content and b"refresh" not in page.content
     detail = client.get(f"/en/surveys/{survey.pk}/").content.decode()
     assert "Ratio of means (headline)" in detail and "<svg" in detail
-    assert "sex = female" in detail and "Woodruff" in detail
+    assert "Female" in detail and "Technical intern training" in detail and "Woodruff" in detail
+    assert "sex = female" not in detail  # groups in the questionnaire's words, not codes
     assert "Nghệ An" not in detail  # no respondent-level data on the page
 
 
@@ -120,7 +121,7 @@ def test_bad_rates_show_next_to_the_field(
             "title": "x",
             "currency": "JPY",
             "rates": "VND:1",
-            "breakdowns": "sex",
+            "breakdowns": ["sex"],
             "min_cell": 5,
         },
     )

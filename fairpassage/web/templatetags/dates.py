@@ -10,7 +10,7 @@ import datetime as dt
 import re
 
 from django import template
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 
 register = template.Library()
@@ -24,6 +24,8 @@ def day(value: dt.date | str | None) -> str:
     if isinstance(value, str):
         value = dt.date.fromisoformat(value[:10])
     if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):  # the day where the page is read, not in UTC
+            value = timezone.localtime(value)
         value = value.date()
     language = (translation.get_language() or "vi").split("-")[0]
     if language == "vi":
@@ -42,3 +44,19 @@ def dates_in_text(text: str | None) -> str:
     if not text:
         return ""
     return ISO_IN_TEXT.sub(lambda match: day(match.group(1)), str(text))
+
+
+@register.filter
+def month(value: str | dt.date | None) -> str:
+    """A month (``"2025-02"`` or a date) in the active language: vi 02/2025, ja 2025年2月,
+    en Feb 2025."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:7] + "-01")
+    language = (translation.get_language() or "vi").split("-")[0]
+    if language == "vi":
+        return f"{value.month:02d}/{value.year}"
+    if language == "ja":
+        return f"{value.year}年{value.month}月"
+    return str(date_format(value, "M Y"))
