@@ -1,9 +1,10 @@
 """Signed sample webhook bodies, built from each provider's documented format.
 
 LINE: https://developers.line.biz/en/reference/messaging-api/#webhook-event-objects
-Zalo OA: https://developers.zalo.me/docs/api/official-account-api/ (webhook events, as handled by
-chatwoot's ``zalo_events_job.rb``); Messenger:
-https://developers.facebook.com/docs/messenger-platform/webhooks (``messages``, ``messaging_postbacks``).
+Zalo OA: https://developers.zalo.me/docs/api/official-account-api/ (webhook events, as handled
+by chatwoot's ``zalo_events_job.rb``); Messenger:
+https://developers.facebook.com/docs/messenger-platform/webhooks (``messages``,
+``messaging_postbacks``).
 """
 
 from __future__ import annotations

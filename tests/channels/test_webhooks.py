@@ -106,7 +106,7 @@ def test_line_bad_signature_is_refused_and_nothing_stored(
     if fault == "wrong secret":
         headers = p.line_headers(raw, secret="not-the-secret")
     elif fault == "changed body":
-        raw = raw.replace("Xin chào".encode(), "Xin chao".encode())
+        raw = raw.replace("Xin chào".encode(), b"Xin chao")
     elif fault == "no header":
         headers = {}
     else:
