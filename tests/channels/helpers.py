@@ -13,7 +13,10 @@ def deliver_line(
 ) -> ChannelEvent:
     raw = p.line_body(p.line_text(text, event_id=event_id, user=user))
     response = client.post(
-        f"/channels/line/{account.pk}/", raw, content_type="application/json", **p.line_headers(raw)
+        f"/channels/line/{account.pk}/",
+        raw,
+        content_type="application/json",
+        headers=p.line_headers(raw),
     )
     assert response.status_code == 200
     return ChannelEvent.objects.get(provider="line", event_id=event_id)
@@ -26,7 +29,7 @@ def deliver_zalo(
     raw = p.body(event)
     headers = p.zalo_headers(raw, timestamp=str(event["timestamp"]))
     response = client.post(
-        f"/channels/zalo/{account.pk}/", raw, content_type="application/json", **headers
+        f"/channels/zalo/{account.pk}/", raw, content_type="application/json", headers=headers
     )
     assert response.status_code == 200
     return ChannelEvent.objects.get(provider="zalo", event_id=event_id)
@@ -41,7 +44,7 @@ def deliver_messenger(
         f"/channels/messenger/{account.pk}/",
         raw,
         content_type="application/json",
-        **p.messenger_headers(raw),
+        headers=p.messenger_headers(raw),
     )
     assert response.status_code == 200
     return ChannelEvent.objects.get(provider="messenger", event_id=event_id)

@@ -59,7 +59,7 @@ def line_body(*events: dict[str, Any]) -> bytes:
 
 
 def line_headers(raw: bytes, secret: str = LINE_SECRET) -> dict[str, str]:
-    return {"HTTP_X_LINE_SIGNATURE": line_signature(body=raw, secret=secret)}
+    return {"X-Line-Signature": line_signature(body=raw, secret=secret)}
 
 
 # --- Zalo ------------------------------------------------------------------------------------
@@ -87,7 +87,7 @@ def zalo_event(
 
 def zalo_headers(raw: bytes, *, timestamp: str, secret: str = ZALO_SECRET) -> dict[str, str]:
     signature = zalo_signature(app_id=ZALO_APP_ID, body=raw, timestamp=timestamp, secret=secret)
-    return {"HTTP_X_ZEVENT_SIGNATURE": signature}
+    return {"X-ZEvent-Signature": signature}
 
 
 # --- Messenger -------------------------------------------------------------------------------
@@ -108,4 +108,4 @@ def messenger_body(*items: dict[str, Any]) -> bytes:
 
 
 def messenger_headers(raw: bytes, secret: str = MESSENGER_SECRET) -> dict[str, str]:
-    return {"HTTP_X_HUB_SIGNATURE_256": messenger_signature(body=raw, secret=secret)}
+    return {"X-Hub-Signature-256": messenger_signature(body=raw, secret=secret)}

@@ -41,6 +41,7 @@ class ProviderStandIn:
                     headers.get("access_token") == stand_in.token
                 )
                 stand_in.calls.append(Call(self.path, headers, json.loads(raw), authorised))
+                answer: dict[str, object]
                 if not authorised:
                     status, answer = 401, {"message": "Authentication failed"}
                 elif stand_in.failures:

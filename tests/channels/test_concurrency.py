@@ -79,15 +79,14 @@ def _delivery(n: int, accounts: dict[str, ChannelAccount]) -> tuple[str, bytes, 
     account = accounts[provider]
     if provider == "line":
         raw = p.line_body(p.line_text(f"tin {n}", event_id=f"01HC{n:04d}", user=f"U{n}"))
-        headers = {"X-Line-Signature": p.line_headers(raw)["HTTP_X_LINE_SIGNATURE"]}
+        headers = p.line_headers(raw)
     elif provider == "zalo":
         event = p.zalo_event("user_send_text", msg_id=f"z{n}", user=f"{n}", message={"text": "a"})
         raw = p.body(event)
-        signed = p.zalo_headers(raw, timestamp=str(event["timestamp"]))
-        headers = {"X-ZEvent-Signature": signed["HTTP_X_ZEVENT_SIGNATURE"]}
+        headers = p.zalo_headers(raw, timestamp=str(event["timestamp"]))
     else:
         raw = p.messenger_body(p.messenger_item(psid=f"{n}", message={"mid": f"m{n}", "text": "b"}))
-        headers = {"X-Hub-Signature-256": p.messenger_headers(raw)["HTTP_X_HUB_SIGNATURE_256"]}
+        headers = p.messenger_headers(raw)
     headers["Content-Type"] = "application/json"
     return f"/channels/{provider}/{account.pk}/", raw, headers
 
@@ -145,9 +144,9 @@ def test_two_hundred_concurrent_deliveries_store_each_event_once(
     pks = list(ChannelEvent.objects.values_list("pk", flat=True)) * 2
     close_old_connections()
     with ThreadPoolExecutor(max_workers=_workers(len(pks))) as pool:
-        futures = [pool.submit(process, pk) for pk in pks]
+        runs = [pool.submit(process, pk) for pk in pks]
         start.set()
-        statuses = [f.result() for f in futures]
+        statuses = [f.result() for f in runs]
     assert sorted(set(statuses)) == ["done", "skipped"]
     assert statuses.count("done") == DISTINCT and len(echo.seen) == DISTINCT
     assert OutboundMessage.objects.count() == DISTINCT

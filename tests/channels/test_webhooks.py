@@ -18,7 +18,7 @@ pytestmark = pytest.mark.usefixtures("no_tasks")
 
 
 def _post(client: Client, url: str, raw: bytes, headers: dict[str, str]) -> int:
-    return client.post(url, data=raw, content_type="application/json", **headers).status_code
+    return client.post(url, data=raw, content_type="application/json", headers=headers).status_code
 
 
 def _kinds() -> dict[str, str]:
@@ -110,7 +110,7 @@ def test_line_bad_signature_is_refused_and_nothing_stored(
     elif fault == "no header":
         headers = {}
     else:
-        headers = {"HTTP_X_LINE_SIGNATURE": "%%%not-base64"}
+        headers = {"X-Line-Signature": "%%%not-base64"}
     assert _post(client, line_url(line_account), raw, headers) == 401
     assert not ChannelEvent.objects.exists()
 
@@ -286,7 +286,7 @@ def test_messenger_bad_signature_is_refused(
     elif fault == "changed body":
         raw = raw.replace(b'"hi"', b'"ho"')
     elif fault == "no prefix":
-        headers = {"HTTP_X_HUB_SIGNATURE_256": headers["HTTP_X_HUB_SIGNATURE_256"][7:]}
+        headers = {"X-Hub-Signature-256": headers["X-Hub-Signature-256"][7:]}
     else:
         headers = {}
     assert _post(client, messenger_url(messenger_account), raw, headers) == 401
