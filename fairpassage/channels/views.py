@@ -12,7 +12,7 @@ import hmac
 from collections.abc import Callable
 
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, RawPostDataException
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -31,6 +31,9 @@ def _receive(
         body = request.body
     except RequestDataTooBig:
         return HttpResponse(status=413)
+    except RawPostDataException:
+        # a form post, already read as form fields: no raw body left to check a signature on
+        return HttpResponse(status=401)
     try:
         received = reader(account=account, body=body, signature=request.headers.get(header, ""))
     except webhooks.BadSignature:

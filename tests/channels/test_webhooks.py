@@ -341,3 +341,9 @@ def test_text_no_database_stores_is_cleaned(
     ).encode()
     assert _post(client, messenger_url(messenger_account), raw, p.messenger_headers(raw)) == 200
     assert ChannelEvent.objects.get().text == "ab?"
+
+
+def test_a_form_post_is_refused_not_an_error(client: Client, line_account: ChannelAccount) -> None:
+    answer = client.post(line_url(line_account), {"events": "[]"})
+    assert answer.status_code == 401
+    assert not ChannelEvent.objects.exists()

@@ -21,6 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from fairpassage.channels.models import ChannelAccount
 from fairpassage.core import services as core_services
 from fairpassage.reference.models import MinimumWage, Prefecture, ProvinceEra, VnProvince
 from fairpassage.registry import services as registry_services
@@ -162,6 +163,7 @@ def _value(scene: SecurityScene, name: str, route: str, param: str) -> str:
         "consultation_id": str(o["consultation"].pk),
         "recommendation_id": str(o["recommendation"].pk),
         "id": str(scene.users["outsider"].pk),
+        "account_id": "1",  # a chat webhook: unsigned requests are refused (401, 403, 404)
         "content_type_id": str(ContentType.objects.get_for_model(scene.support).pk),
     }
     if param in fixed:
@@ -228,6 +230,7 @@ def _extra_rows(scene: SecurityScene) -> None:
         author=scene.users["support_analyst"],
         organisation=scene.support,
     )
+    ChannelAccount.objects.create(organisation=scene.support, provider="line", display_name="walk")
     registry_services.sanction_record(
         actor=None,
         organisation=scene.agency,
