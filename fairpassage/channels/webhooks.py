@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from linebot.v3 import WebhookParser  # type: ignore[import-untyped]
-from linebot.v3.exceptions import InvalidSignatureError  # type: ignore[import-untyped]
+from linebot.v3 import SignatureValidator  # type: ignore[import-untyped]
 from linebot.v3.webhooks import (  # type: ignore[import-untyped]
+    Event,
     FollowEvent,
     MessageEvent,
     PostbackEvent,
@@ -102,16 +102,28 @@ def _from_millis(value: Any) -> dt.datetime:
 
 def line_events(*, account: ChannelAccount, body: bytes, signature: str) -> list[Received]:
     """LINE: ``X-Line-Signature`` = base64(HMAC-SHA256(channel secret, body)), checked by the
-    official SDK's parser before it reads the body."""
+    official SDK's validator before the body is read; each event is then read by the SDK's
+    models, one by one, so an event it cannot read is skipped without losing the others."""
     secret = account.credential("secret")
     if not secret or not signature:
         raise BadSignature
     try:
-        events = WebhookParser(secret).parse(body.decode("utf-8"), signature)
-    except InvalidSignatureError as exc:
-        raise BadSignature from exc
+        decoded = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise BadSignature from exc
+    if not SignatureValidator(secret).validate(decoded, signature):
+        raise BadSignature
+    try:
+        document = json.loads(decoded)
+    except ValueError:
+        return []
+    raw_events = document.get("events") if isinstance(document, dict) else None
+    events = []
+    for raw in raw_events if isinstance(raw_events, list) else []:
+        try:
+            events.append(Event.from_dict(raw))
+        except Exception:  # noqa: S112 - an event the SDK cannot read is not answered
+            continue
     found: list[Received] = []
     for event in events:
         source = getattr(event, "source", None)
@@ -242,8 +254,10 @@ def messenger_events(*, account: ChannelAccount, body: bytes, signature: str) ->
     if not isinstance(document, dict) or document.get("object") != "page":
         return []
     found: list[Received] = []
-    for entry in document.get("entry") or []:
-        for item in (entry or {}).get("messaging") or [] if isinstance(entry, dict) else []:
+    entries = document.get("entry")
+    for entry in entries if isinstance(entries, list) else []:
+        items = entry.get("messaging") if isinstance(entry, dict) else None
+        for item in items if isinstance(items, list) else []:
             received = _messenger_one(account, item)
             if received is not None:
                 found.append(received)
