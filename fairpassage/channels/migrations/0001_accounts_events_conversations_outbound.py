@@ -9,9 +9,11 @@ class Migration(migrations.Migration):
 
     initial = True
 
+    # The first migrations that create Case and Organisation: a later migration of those apps
+    # rolled back (tests of data migrations do) never takes the chat tables with it.
     dependencies = [
-        ('cases', '0005_compact_sqlite_after_encryption'),
-        ('core', '0002_rate_counter'),
+        ('cases', '0001_initial'),
+        ('core', '0001_initial'),
     ]
 
     operations = [
