@@ -119,8 +119,11 @@ def zalo_render(message: Outgoing) -> dict[str, Any]:
 
 def zalo_send(*, token: str, recipient: str, messages: Sequence[Outgoing]) -> None:
     base = settings.CHANNEL_ZALO_API_URL.rstrip("/")
+    address: dict[str, Any] = {"user_id": recipient}
+    if recipient.startswith("anonymous:"):  # webhooks.ZALO_ANONYMOUS
+        address = json.loads(recipient.removeprefix("anonymous:"))
     for message in messages:
-        body = {"recipient": {"user_id": recipient}, "message": zalo_render(message)}
+        body = {"recipient": address, "message": zalo_render(message)}
         answer = _post(f"{base}/v3.0/oa/message/cs", headers={"access_token": token}, body=body)
         error = answer.get("error", 0)
         if error not in (0, "0", None):

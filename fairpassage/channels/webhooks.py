@@ -174,6 +174,9 @@ ZALO_UNSUPPORTED = {
 }
 
 
+ZALO_ANONYMOUS = "anonymous:"
+
+
 def zalo_signature(*, app_id: str, body: bytes, timestamp: str, secret: str) -> str:
     """``mac=`` + hex(SHA-256(app_id + body + timestamp + OA secret key)), as Zalo documents."""
     material = app_id.encode("utf-8") + body + timestamp.encode("utf-8") + secret.encode("utf-8")
@@ -219,17 +222,22 @@ def zalo_events(*, account: ChannelAccount, body: bytes, signature: str) -> list
     message = event.get("message") if isinstance(event.get("message"), dict) else {}
     text = str(message.get("text", "")) if kind == "text" else ""
     event_id = str(message.get("msg_id", "")) or _digest_id("zalo", event)
-    return [
-        _received(
-            account=account,
-            provider="zalo",
-            event_id=event_id,
-            user_id=user_id,
-            kind=kind,
-            text=text,
-            at=_from_millis(timestamp),
-        )
-    ]
+    received = _received(
+        account=account,
+        provider="zalo",
+        event_id=event_id,
+        user_id=user_id,
+        kind=kind,
+        text=text,
+        at=_from_millis(timestamp),
+    )
+    if name.startswith("anonymous_"):
+        # an anonymous sender is answered in its anonymous conversation, not by user id
+        conversation = event.get("conversation_id") or message.get("conversation_id") or ""
+        address = {"anonymous_id": user_id, "conversation_id": str(conversation)}
+        recipient = ZALO_ANONYMOUS + json.dumps(address, sort_keys=True)
+        received = Received(received.incoming, recipient, "", received.too_long)
+    return [received]
 
 
 # --- Messenger -------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from fairpassage.channels.models import (
     ConversationMessage,
     EventStatus,
 )
+from tests.channels import payloads as p
 from tests.channels.conftest import EchoDialogue, StandIns
 from tests.channels.helpers import DELIVER, deliver_line, deliver_messenger, deliver_zalo
 
@@ -82,6 +83,33 @@ def test_zalo_and_messenger_answers_go_to_the_sender(
     assert mcall.body["message"]["quick_replies"] == [
         {"content_type": "text", "title": "Menu", "payload": "menu:main"}
     ]
+
+
+def test_an_anonymous_zalo_sender_is_answered_in_its_anonymous_conversation(
+    client: Client,
+    zalo_account: ChannelAccount,
+    apis: StandIns,
+    echo: EchoDialogue,
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    event = p.zalo_event(
+        "anonymous_send_text",
+        msg_id="z-anon",
+        user="anon-42",
+        message={"text": "Tôi muốn phản ánh ẩn danh"},
+        conversation_id="conv-7",
+    )
+    raw = p.body(event)
+    headers = p.zalo_headers(raw, timestamp=str(event["timestamp"]))
+    url = f"/channels/zalo/{zalo_account.pk}/"
+    assert (
+        client.post(url, raw, content_type="application/json", headers=headers).status_code == 200
+    )
+    stored = ChannelEvent.objects.get(event_id="z-anon")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.event_process(event_id=stored.pk, respond=echo)
+    (call,) = apis.zalo.calls
+    assert call.body["recipient"] == {"anonymous_id": "anon-42", "conversation_id": "conv-7"}
 
 
 def test_a_zalo_button_payload_typed_back_is_a_postback(
