@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from fairpassage.cases.access import AnyUser, case_access
 from fairpassage.cases.models import Case
+from fairpassage.channels.messages import Incoming
 from fairpassage.channels.models import Conversation, OutboundMessage, OutboundStatus
 from fairpassage.core.errors import Forbidden
 from fairpassage.core.models import Membership, Role
@@ -60,3 +61,16 @@ def outbound_failures_visible(*, user: AnyUser) -> QuerySet[OutboundMessage]:
     if not administered:
         raise Forbidden()
     return rows.filter(conversation__account__organisation_id__in=list(administered))
+
+
+def linked_case_id(*, incoming: Incoming) -> int | None:
+    """The case this sender's own conversation is linked to (with their consent), if any: the
+    dialogue uses it to add the worker's answers to that case, and nothing else."""
+    found = (
+        Conversation.objects.filter(
+            account_id=incoming.account_id, sender_hash=incoming.sender_hash, case__isnull=False
+        )
+        .values_list("case_id", flat=True)
+        .first()
+    )
+    return int(found) if found is not None else None

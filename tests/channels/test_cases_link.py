@@ -23,7 +23,7 @@ from fairpassage.channels.models import (
     ConversationMessage,
     OutboundMessage,
 )
-from fairpassage.channels.selectors import case_channels
+from fairpassage.channels.selectors import case_channels, linked_case_id
 from fairpassage.core import services as core_services
 from fairpassage.core.models import AuditEvent, Organisation, Role, User
 from tests.channels.conftest import EchoDialogue, StandIns
@@ -72,6 +72,10 @@ def test_staff_reply_reaches_only_the_linked_chat(
         services.event_process(event_id=other.pk, respond=echo)
     conversation = Conversation.objects.get(case=case)
     assert conversation.linked_at is not None
+    # the dialogue finds the case through the sender's own conversation only
+    assert echo.seen[0][1].sender_hash != echo.seen[1][1].sender_hash
+    assert linked_case_id(incoming=echo.seen[0][1]) == case.pk
+    assert linked_case_id(incoming=echo.seen[1][1]) is None
     assert AuditEvent.objects.filter(action="channel_conversation.link").count() == 1
     before = len(apis.line.calls)
     with django_capture_on_commit_callbacks(execute=True):
