@@ -181,6 +181,28 @@ BATCH_AUDIT_RETENTION_DAYS = int(os.environ.get("BATCH_AUDIT_RETENTION_DAYS", "3
 # A running audit whose progress and worker were both silent for this long died.
 BATCH_AUDIT_STALE_SECONDS = int(os.environ.get("BATCH_AUDIT_STALE_SECONDS", "120"))
 
+# Chat channels (LINE, Zalo OA, Messenger; docs/channels.md).
+# The site's public address, for links sent in a chat.
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+# Days chat text, events and idle conversations are kept; `fairpassage channels-purge` deletes them.
+CHANNEL_RETENTION_DAYS = int(os.environ.get("CHANNEL_RETENTION_DAYS", "90"))
+# Longest message read (characters); a longer one gets a fixed, polite answer.
+CHANNEL_MAX_TEXT = int(os.environ.get("CHANNEL_MAX_TEXT", "2000"))
+# Events answered per minute: per sender, and per account (a flood is stored, not answered).
+CHANNEL_RATE_PER_SENDER = int(os.environ.get("CHANNEL_RATE_PER_SENDER", "20"))
+CHANNEL_RATE_PER_ACCOUNT = int(os.environ.get("CHANNEL_RATE_PER_ACCOUNT", "600"))
+# A Zalo event older than this (by its signed timestamp) is refused as a replay.
+CHANNEL_ZALO_MAX_AGE_SECONDS = int(os.environ.get("CHANNEL_ZALO_MAX_AGE_SECONDS", "300"))
+# Outbound calls: timeout, tries, and the first wait before a retry (doubled each time).
+CHANNEL_HTTP_TIMEOUT = float(os.environ.get("CHANNEL_HTTP_TIMEOUT", "10"))
+CHANNEL_SEND_ATTEMPTS = int(os.environ.get("CHANNEL_SEND_ATTEMPTS", "6"))
+CHANNEL_RETRY_SECONDS = int(os.environ.get("CHANNEL_RETRY_SECONDS", "30"))
+CHANNEL_LINE_API_URL = os.environ.get("CHANNEL_LINE_API_URL", "https://api.line.me")
+CHANNEL_ZALO_API_URL = os.environ.get("CHANNEL_ZALO_API_URL", "https://openapi.zalo.me")
+CHANNEL_MESSENGER_API_URL = os.environ.get(
+    "CHANNEL_MESSENGER_API_URL", "https://graph.facebook.com/v21.0"
+)
+
 # Security defaults; production hardens them further (manage.py check --deploy passes).
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

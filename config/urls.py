@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/", api.urls),
     re_path(r"^api/(?P<rest>(?s:.*))$", not_found),  # any rest, line breaks included
     path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("fairpassage.channels.webhook_urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("fairpassage.web.urls")),
@@ -21,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("", include("fairpassage.mfa.urls")),
     path("", include("fairpassage.core.urls")),
     path("", include("fairpassage.channels.dialogue.urls")),
+    path("", include("fairpassage.channels.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -40,6 +40,7 @@ from fairpassage.cases.models import (
     TimelineEvent,
 )
 from fairpassage.cases.ratelimit import code_lookup_count
+from fairpassage.channels.hooks import staff_message_posted
 from fairpassage.checks.models import FeeCheck
 from fairpassage.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from fairpassage.core.models import Membership, Organisation, OrganisationKind, User
@@ -294,6 +295,7 @@ def staff_message_post(*, actor: User, case: Case, body: str, language: str = ""
     )
     timeline_add(case=case, kind="message.staff", actor=actor, organisation=access.organisation)
     audit_record(actor=actor, action="case.message", obj=case, organisation=access.organisation)
+    staff_message_posted(message=message)  # to the worker's chat, when linked with consent
     return message
 
 

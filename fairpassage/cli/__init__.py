@@ -13,6 +13,7 @@ from fairpassage import __version__
 from fairpassage.cli import (
     backup,
     cases,
+    channels,
     checks,
     core,
     knowledge,
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     knowledge.register(commands)
     tracker.register(commands)
     mfa.register(commands)
+    channels.register(commands)
     return parser
 
 

@@ -58,6 +58,12 @@ PUBLIC_PAGES: frozenset[str] = frozenset(
     }
 )
 
+# The chat providers' webhooks (channels/webhook_urls.py): no session, no CSRF token; each
+# request is signed by the provider and checked by the view. They see an anonymous visitor.
+WEBHOOKS: frozenset[str] = frozenset(
+    {"channel_webhooks:line", "channel_webhooks:zalo", "channel_webhooks:messenger"}
+)
+
 # The REST API (namespace "api") authenticates each request with a bearer token
 # (core/auth.py): a session never reaches it as a signed-in user. Its operations without
 # ``auth`` are public; the others answer 401 without a token.

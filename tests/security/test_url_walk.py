@@ -22,6 +22,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django_tasks_db.models import DBTaskResult
 
+from fairpassage.channels.models import ChannelAccount
 from fairpassage.core import services as core_services
 from fairpassage.reference.models import MinimumWage, Prefecture, ProvinceEra, VnProvince
 from fairpassage.registry import services as registry_services
@@ -165,6 +166,7 @@ def _value(scene: SecurityScene, name: str, route: str, param: str) -> str:
         "consultation_id": str(o["consultation"].pk),
         "recommendation_id": str(o["recommendation"].pk),
         "id": str(scene.users["outsider"].pk),
+        "account_id": "1",  # a chat webhook: unsigned requests are refused (401, 403, 404)
         "content_type_id": str(ContentType.objects.get_for_model(scene.support).pk),
     }
     if param in fixed:
@@ -236,6 +238,7 @@ def _extra_rows(scene: SecurityScene) -> None:
         author=scene.users["support_analyst"],
         organisation=scene.support,
     )
+    ChannelAccount.objects.create(organisation=scene.support, provider="line", display_name="walk")
     registry_services.sanction_record(
         actor=None,
         organisation=scene.agency,
