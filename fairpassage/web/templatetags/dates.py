@@ -35,6 +35,16 @@ def day(value: dt.date | str | None) -> str:
     return str(date_format(value, "j M Y"))
 
 
+@register.filter
+def moment(value: dt.datetime | None) -> str:
+    """A date and time where the page is read: vi "10/02/2025 14:05", ja "2025年2月10日 14:05"."""
+    if value is None or value == "":
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f"{day(value)} {value.hour:02d}:{value.minute:02d}"
+
+
 ISO_IN_TEXT = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
 
 
