@@ -22,6 +22,7 @@ from django.utils import translation
 
 from fairpassage.checks import services
 from fairpassage.checks.citations import basis_words
+from fairpassage.checks.refunds import refunds
 from fairpassage.checks.templatetags.checks_tags import category_label
 from fairpassage.web.pdf import render_pdf
 
@@ -63,74 +64,29 @@ class RefundTable:
     total_vnd: int
 
 
-def _binding_violations(report: dict[str, Any]) -> list[dict[str, Any]]:
-    """Violations of the law; the ILO standard advises and never makes one."""
-    return [
-        f
-        for f in report["findings"]
-        if f["status"] == "violation" and not str(f["rule"]).startswith("ILO-")
-    ]
-
-
-def _whole(finding: dict[str, Any]) -> bool:
-    if "whole_payments_unlawful" in finding:
-        return bool(finding["whole_payments_unlawful"])
-    # a result kept before the engine said so: a violation asking back all it covers
-    return bool(finding["excess_vnd"] >= finding["paid_vnd"] > 0)
-
-
 def refund_table(report: dict[str, Any]) -> RefundTable:
     """One row per payment asked back, and their total: the total is the sum of the rows.
 
-    A payment that a violation makes unlawful in full is asked back in full, once, however many
-    rules it breaks. A ceiling's excess (what was paid above the legal maximum for a kind of
-    cost) is taken from that kind's latest payments first, never more than a payment's amount
-    nor more than is left of it. Without overlapping ceilings the total equals the engine's
-    ``summary.excess_vnd``.
+    The amounts are those of the result page, from :func:`fairpassage.checks.refunds.refunds`
+    (a payment unlawful in full asked back once; a ceiling's excess shared in proportion to the
+    payments it covers; the largest share where ceilings overlap; no row above what was paid).
     """
     items = {int(i["index"]): i for i in report["items"]}
-    rows: dict[int, RefundRow] = {}
-
-    def row(index: int) -> RefundRow:
-        if index not in rows:
-            item = items[index]
-            rows[index] = RefundRow(
-                index=index,
-                label=str(item.get("label") or ""),
-                category=str(item.get("category") or "unknown"),
-                paid_on=item.get("paid_on"),
-                paid_vnd=int(item["amount_vnd"]),
-            )
-        return rows[index]
-
-    violations = _binding_violations(report)
-    for f in violations:
-        if not _whole(f):
-            continue
-        for index in f["payments"]:
-            if index in items and items[index]["amount_vnd"] > 0:
-                r = row(index)
-                r.whole = True
-                r.refund_vnd = r.paid_vnd
-                r.findings.append(f)
-    for f in violations:
-        if _whole(f) or f["excess_vnd"] <= 0:
-            continue
-        rest = [i for i in f["payments"] if i in items and not (i in rows and rows[i].whole)]
-        left = min(int(f["excess_vnd"]), sum(int(items[i]["amount_vnd"]) for i in rest))
-        latest_first = sorted(rest, key=lambda i: (items[i].get("paid_on") or "", i), reverse=True)
-        for index in latest_first:
-            if left <= 0:
-                break
-            r = row(index)
-            take = min(left, r.paid_vnd - r.refund_vnd)
-            if take <= 0:
-                continue
-            r.refund_vnd += take
-            r.findings.append(f)
-            left -= take
-    kept = tuple(r for _i, r in sorted(rows.items()) if r.refund_vnd > 0)
-    return RefundTable(rows=kept, total_vnd=sum(r.refund_vnd for r in kept))
+    asked = refunds(report)
+    rows = tuple(
+        RefundRow(
+            index=p.index,
+            label=str(items[p.index].get("label") or ""),
+            category=str(items[p.index].get("category") or "unknown"),
+            paid_on=items[p.index].get("paid_on"),
+            paid_vnd=p.paid_vnd,
+            refund_vnd=p.refund_vnd,
+            findings=list(p.findings),
+            whole=p.whole,
+        )
+        for p in asked.asked
+    )
+    return RefundTable(rows=rows, total_vnd=asked.total_vnd)
 
 
 # --- words -------------------------------------------------------------------------------
