@@ -56,11 +56,14 @@ def test_instalments_under_one_ceiling_read_the_same(example: dict[str, Any]) ->
 
 
 def test_shares_that_do_not_divide_evenly_still_add_up(example: dict[str, Any]) -> None:
-    report = law.check_fees(_instalments(example, 40_000_001, 40_000_001, 40_000_001), "vi")
+    report = law.check_fees(_instalments(example, 30_000_000, 30_000_000, 40_000_001), "vi")
     (cap,) = [f for f in report["findings"] if f["rule"] == "VN-SERVICE-FEE-CAP"]
+    amounts = [30_000_000, 30_000_000, 40_000_001]
+    exact = [cap["excess_vnd"] * a / sum(amounts) for a in amounts]
+    assert any(e != int(e) for e in exact)  # the split leaves fractions of a dong
     rows = _same(report)
     assert sum(a for _i, a in rows) == cap["excess_vnd"]
-    assert max(a for _i, a in rows) - min(a for _i, a in rows) <= 1
+    assert all(abs(a - e) < 1 for (_i, a), e in zip(rows, exact, strict=True))
 
 
 def test_overlapping_ceilings_read_the_same(
