@@ -21,7 +21,7 @@ from typing import Any
 from django.utils import translation
 
 from fairpassage.checks import services
-from fairpassage.checks.citations import basis_words
+from fairpassage.checks.instruments import basis_words
 from fairpassage.checks.refunds import refunds
 from fairpassage.checks.templatetags.checks_tags import category_label
 from fairpassage.web.pdf import render_pdf
@@ -204,7 +204,7 @@ def _row_words(row: RefundRow, lang: str) -> dict[str, Any]:
     bases: list[str] = []
     for f in row.findings:
         for b in f.get("basis") or []:
-            words = basis_words(b, lang)
+            words = basis_words(b)  # in the letter's language (set by the caller)
             if words and words not in bases:
                 bases.append(words)
     label = str(category_label(row.category))

@@ -217,5 +217,7 @@ def test_an_unknown_instrument_or_provision_is_left_out_not_half_translated() ->
         assert instrument_name("Cabinet decision of 26 April 2022") == ""
         assert basis_words({"instrument": "Cabinet decision", "provision": "Art. 1"}) == ""
         assert provision_words("Definition - illegitimate costs") == ""
-        assert provision_words("Art. 74(1)(c)-(d)") == ""
+        assert provision_words("Art. 74(c)-(d)") == ""
+        assert provision_words("Art. 74(1)(c)-(d)") == "điểm c đến điểm d khoản 1 Điều 74"
+        assert provision_words("Items 4-5") == "mục 4 đến mục 5"
         assert instrument_name("Act No. 60 of 2024") == "Luật số 60 năm 2024 của Nhật Bản"
