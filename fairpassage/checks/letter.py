@@ -25,6 +25,8 @@ from fairpassage.checks.instruments import basis_words
 from fairpassage.checks.refunds import refunds
 from fairpassage.checks.templatetags.checks_tags import category_label
 from fairpassage.web.pdf import render_pdf
+from fairpassage.web.templatetags.dates import day
+from fairpassage.web.templatetags.money import vnd
 
 RECIPIENTS = ("sending_organisation", "authority")
 COPIES = ("ja", "en")
@@ -107,16 +109,6 @@ MONTHS_EN = [
 ]
 
 
-def money(amount: int, lang: str) -> str:
-    """120000000 -> "120.000.000 ₫" (vi), "120,000,000ドン" (ja), "120,000,000 ₫" (en)."""
-    grouped = f"{int(amount):,}"
-    if lang == "vi":
-        return grouped.replace(",", ".") + " ₫"
-    if lang == "ja":
-        return grouped + "ドン"
-    return grouped + " ₫"
-
-
 DIGITS_VI = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
 SCALES_VI = ("", "nghìn", "triệu")
 
@@ -170,28 +162,16 @@ def vnd_in_words_vi(amount: int) -> str:
     return text[0].upper() + text[1:]
 
 
-def date_short(day: dt.date | str | None, lang: str) -> str:
-    """A date in a row: 10/06/2025 (vi), 2025年6月10日 (ja), 10 June 2025 (en)."""
-    if not day:
-        return ""
-    d = dt.date.fromisoformat(day) if isinstance(day, str) else day
-    if lang == "vi":
-        return f"{d.day:02d}/{d.month:02d}/{d.year}"
-    if lang == "ja":
-        return f"{d.year}年{d.month}月{d.day}日"
-    return f"{d.day} {MONTHS_EN[d.month - 1]} {d.year}"
-
-
-def date_in_words(day: dt.date, lang: str, place: str = "") -> str:
+def date_in_words(on: dt.date, lang: str, place: str = "") -> str:
     """The letter's place and date: "Hà Nội, ngày 07 tháng 12 năm 2026" (vi; day below 10 and
     month below 3 written with a zero, as administrative letters do), "2026年12月7日" (ja),
     "Ha Noi, 7 December 2026" (en)."""
     if lang == "vi":
-        month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-        return f"{place or BLANK}, ngày {day.day:02d} tháng {month} năm {day.year}"
+        month = f"{on.month:02d}" if on.month < 3 else str(on.month)
+        return f"{place or BLANK}, ngày {on.day:02d} tháng {month} năm {on.year}"
     if lang == "ja":
-        return f"{day.year}年{day.month}月{day.day}日"
-    return f"{place + ', ' if place else ''}{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+        return f"{on.year}年{on.month}月{on.day}日"
+    return f"{place + ', ' if place else ''}{on.day} {MONTHS_EN[on.month - 1]} {on.year}"
 
 
 def _folded(text: str) -> str:
@@ -200,7 +180,8 @@ def _folded(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
 
 
-def _row_words(row: RefundRow, lang: str) -> dict[str, Any]:
+def _row_words(row: RefundRow) -> dict[str, Any]:
+    """One row's words, in the active language (the letter's)."""
     bases: list[str] = []
     for f in row.findings:
         for b in f.get("basis") or []:
@@ -213,10 +194,10 @@ def _row_words(row: RefundRow, lang: str) -> dict[str, Any]:
     return {
         "number": 0,
         "label": label,
-        "paid_on": date_short(row.paid_on, lang),
+        "paid_on": day(row.paid_on),
         "whole": row.whole,
         "bases": bases,
-        "refund": money(row.refund_vnd, lang),
+        "refund": vnd(row.refund_vnd),
         "refund_vnd": row.refund_vnd,
     }
 
@@ -237,7 +218,9 @@ def letter_copy(
     """Everything one copy of the letter prints, in ``lang``."""
     table = refund_table(report)
     with translation.override(lang):
-        rows = [_row_words(r, lang) for r in table.rows]
+        rows = [_row_words(r) for r in table.rows]
+        contract_date = day(report.get("law_date"))
+        total = vnd(table.total_vnd)
     for number, r in enumerate(rows, start=1):
         r["number"] = number
     ident = request.identity
@@ -251,10 +234,10 @@ def letter_copy(
         "address": ident.address or BLANK,
         "contract_number": ident.contract_number or BLANK,
         "signer": ident.name,
-        "contract_date": date_short(report.get("law_date"), lang) or BLANK,
+        "contract_date": contract_date or BLANK,
         "dated": date_in_words(today, lang, ident.place),
         "rows": rows,
-        "total": money(table.total_vnd, lang),
+        "total": total,
         "total_in_words": vnd_in_words_vi(table.total_vnd) if lang == "vi" else "",
         "total_vnd": table.total_vnd,
     }

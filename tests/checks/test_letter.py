@@ -24,12 +24,12 @@ from fairpassage.checks.letter import (
     LetterRequest,
     date_in_words,
     letter_pdf,
-    money,
     refund_table,
     vnd_in_words_vi,
 )
 from fairpassage.checks.models import FeeCheck
 from fairpassage.core.models import AuditEvent
+from fairpassage.web.templatetags import money
 from tests.checks.conftest import pdf_text_and_fonts
 from tests.law.test_properties import engagements
 
@@ -199,14 +199,14 @@ def test_dates_and_money_follow_the_letter_language() -> None:
     assert date_in_words(dt.date(2026, 2, 3), "vi", "Huế") == "Huế, ngày 03 tháng 02 năm 2026"
     assert date_in_words(TODAY, "ja") == "2026年12月7日"
     assert date_in_words(TODAY, "en", "Hanoi") == "Hanoi, 7 December 2026"
-    assert money(120_000_000, "vi") == "120.000.000 ₫"
+    assert money.VND["vi"](120_000_000) == "120.000.000 ₫"
     assert vnd_in_words_vi(58_200_000) == "Năm mươi tám triệu hai trăm nghìn đồng"
     assert (
         vnd_in_words_vi(1_005_021)
         == "Một triệu không trăm linh năm nghìn không trăm hai mươi mốt đồng"
     )
     assert vnd_in_words_vi(2_000_015_000) == "Hai tỷ không trăm mười lăm nghìn đồng"
-    assert money(120_000_000, "ja") == "120,000,000ドン"
+    assert money.VND["ja"](120_000_000) == "120,000,000ドン"
 
 
 # --- the PDF -------------------------------------------------------------------------------
@@ -268,7 +268,8 @@ def test_pdf_english_copy_and_blank_lines_to_fill_by_hand(example: dict[str, Any
     assert "Translation for information; the Vietnamese letter prevails." in text
     assert "Yours faithfully," in text
     assert "……" in text  # name, number, address left to write by hand
-    assert "58,200,000 ₫" in text
+    # Money and dates as the English result page writes them (one format for page and letter).
+    assert "58.200.000 ₫" in text
 
 
 # --- the page: POST only, nothing kept -----------------------------------------------------
