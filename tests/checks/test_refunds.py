@@ -6,13 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import translation
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from fairpassage import law
+from fairpassage.channels.dialogue import fees
 from fairpassage.checks.letter import refund_table
 from fairpassage.checks.presenters import present
 from fairpassage.checks.refunds import refunds, shares
+from fairpassage.checks.templatetags.checks_tags import vnd
 from fairpassage.law.params import ParameterStore
 from tests.law.test_properties import engagements
 
@@ -66,22 +69,39 @@ def test_shares_that_do_not_divide_evenly_still_add_up(example: dict[str, Any]) 
     assert all(abs(a - e) < 1 for (_i, a), e in zip(rows, exact, strict=True))
 
 
-def test_overlapping_ceilings_read_the_same(
-    example: dict[str, Any], verified_esd_cap: ParameterStore
-) -> None:
-    # The Vietnamese cap and the ESD cap both cover the service fee, the ESD cap the deposit
-    # too: the deposit comes back whole, the fee by the larger of the two shares.
+def _two_ceilings(example: dict[str, Any], store: ParameterStore) -> dict[str, Any]:
+    """The Vietnamese cap and the ESD cap both cover the service fee, the ESD cap the deposit
+    too (the deposit is also banned outright)."""
     data = {**example, "programme": "esd", "stage": "esd"}
     data.pop("departs_on")
     data["payments"] = [
         {**p, "payee": "sending_organisation", "category": c}
         for p, c in zip(example["payments"], ("service_fee", "deposit"), strict=True)
     ]
-    report = law.check_fees(data, "vi", store=verified_esd_cap)
+    return law.check_fees(data, "vi", store=store)
+
+
+def test_overlapping_ceilings_read_the_same(
+    example: dict[str, Any], verified_esd_cap: ParameterStore
+) -> None:
+    # The deposit comes back whole, the fee by the larger of the two shares.
+    report = _two_ceilings(example, verified_esd_cap)
     (esd,) = [f for f in report["findings"] if f["rule"] == "ESD-SENDING-FEE-CAP"]
     rows = _same(report)
     assert rows == [(0, 120_000_000 - esd["limit_vnd"]), (1, 30_000_000)]
     assert sum(a for _i, a in rows) < report["summary"]["excess_vnd"]
+
+
+def test_the_chat_summary_gives_the_same_total(
+    example: dict[str, Any], verified_esd_cap: ParameterStore
+) -> None:
+    report = _two_ceilings(example, verified_esd_cap)
+    with translation.override("vi"):
+        lines = fees._summary(report, {})
+        shown, engine = vnd(present(report).reclaim_vnd), vnd(report["summary"]["excess_vnd"])
+    assert shown in lines[0]
+    assert lines[2].endswith(shown)
+    assert engine not in "\n".join(lines)
 
 
 @pytest.mark.parametrize("lang", ["vi", "ja", "en"])
