@@ -14,7 +14,6 @@ and logs nothing.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +23,7 @@ from fairpassage.checks import services
 from fairpassage.checks.instruments import basis_words
 from fairpassage.checks.refunds import refunds
 from fairpassage.checks.templatetags.checks_tags import category_label
+from fairpassage.text.normalise import fold
 from fairpassage.web.pdf import render_pdf
 from fairpassage.web.templatetags.dates import day
 from fairpassage.web.templatetags.money import vnd
@@ -174,12 +174,6 @@ def date_in_words(on: dt.date, lang: str, place: str = "") -> str:
     return f"{place + ', ' if place else ''}{on.day} {MONTHS_EN[on.month - 1]} {on.year}"
 
 
-def _folded(text: str) -> str:
-    """Lower case without diacritics: "Tiền cọc" and "tien coc" fold alike."""
-    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
-
-
 def _row_words(row: RefundRow) -> dict[str, Any]:
     """One row's words, in the active language (the letter's)."""
     bases: list[str] = []
@@ -189,7 +183,7 @@ def _row_words(row: RefundRow) -> dict[str, Any]:
             if words and words not in bases:
                 bases.append(words)
     label = str(category_label(row.category))
-    if row.label and _folded(row.label) not in _folded(label):
+    if row.label and fold(row.label) not in fold(label):
         label = f"{label} ({row.label})"
     return {
         "number": 0,
