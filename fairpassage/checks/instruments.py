@@ -1,5 +1,6 @@
 """Legal texts named in the worker's language: the one place that turns the law engine's
-citations (English, as the parameters record them) into words for a fee-check result.
+citations (English, as the parameters record them) into words, for a fee-check result and for
+the letter asking for fees back (:mod:`fairpassage.checks.letter`).
 
 The engine cites ``{"instrument": "Law 69/2020/QH14", "provision": "Art. 23(4)(a)"}``. A worker
 reads "khoản 4 Điều 23, Luật Người lao động Việt Nam đi làm việc ở nước ngoài theo hợp đồng
@@ -82,8 +83,9 @@ NUMBERED: tuple[tuple[re.Pattern[str], Promise], ...] = (
 JAPANESE_ACT = re.compile(r"Act No\. (\d+) of (\d{4})\b")
 
 NOTE = re.compile(r"\s+\(.*$")  # "Annex XI (no other Japan rows)": the note is for advisers
-ARTICLE = re.compile(r"Arts?\. (\d+)((?:\(\d+\))?)((?:\([a-z]\))?)$")
+ARTICLE = re.compile(r"Arts?\. (\d+)((?:\(\d+\))?)((?:\([a-z]\))?)(?:-\(([a-z])\))?$")
 ARTICLE_ITEM = re.compile(r"Art\. (\d+) item (\d+)$")
+ITEMS = re.compile(r"Items? (\d+)(?:-(\d+))?$")
 ANNEX = re.compile(r"Annex ([IVXLC]+)$")
 PRINCIPLE = re.compile(r"General Principle (\d+)$")
 
@@ -116,8 +118,16 @@ def instrument_names(instrument: str) -> list[str]:
 def _single_provision(text: str) -> str:
     match = ARTICLE.match(text)
     if match:
-        article, clause, point = (g.strip("()") for g in match.groups())
-        values = {"article": article, "clause": clause, "point": point}
+        article, clause, point = (g.strip("()") for g in match.groups()[:3])
+        last = match.group(4)
+        values = {"article": article, "clause": clause, "point": point, "last": last}
+        if point and last and clause:
+            return (
+                gettext("points %(point)s to %(last)s, clause %(clause)s, Article %(article)s")
+                % values
+            )
+        if last:
+            return ""
         if point:
             return gettext("point %(point)s, clause %(clause)s, Article %(article)s") % values
         if clause:
@@ -129,6 +139,12 @@ def _single_provision(text: str) -> str:
             "article": match.group(1),
             "item": match.group(2),
         }
+    match = ITEMS.match(text)
+    if match:
+        first, last = match.groups()
+        if last:
+            return gettext("items %(first)s to %(last)s") % {"first": first, "last": last}
+        return gettext("item %(item)s") % {"item": first}
     match = ANNEX.match(text)
     if match:
         return gettext("Annex %(annex)s") % {"annex": match.group(1)}
@@ -152,11 +168,20 @@ def provision_words(provision: str | None) -> str:
     return words
 
 
+def reads_in_full(basis: Mapping[str, Any]) -> bool:
+    """Whether the instrument is named and the provision (if any) put into words in full."""
+    names = instrument_names(str(basis.get("instrument") or ""))
+    provision = NOTE.sub("", str(basis.get("provision") or "").strip())
+    return bool(names) and (not provision or bool(provision_words(provision)))
+
+
 def basis_words(
     basis: Mapping[str, Any], verification_label: Callable[[str], str] | None = None
 ) -> str:
-    """One legal basis in words: its instrument(s), the provision when understood, and, when it
-    was not read in the text itself, how sure it is. "" when the instrument is not known here."""
+    """One legal basis in words, in the active language: its instrument(s), the provision when
+    understood, and, when it was not read in the text itself and ``verification_label`` is
+    given, how sure it is. "" when the instrument is not known here. The result page and the
+    letter both write the law with it."""
     names = instrument_names(str(basis.get("instrument") or ""))
     if not names:
         return ""

@@ -14,16 +14,19 @@ and logs nothing.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import translation
 
 from fairpassage.checks import services
-from fairpassage.checks.citations import basis_words
+from fairpassage.checks.instruments import basis_words
+from fairpassage.checks.refunds import refunds
 from fairpassage.checks.templatetags.checks_tags import category_label
+from fairpassage.text.normalise import fold
 from fairpassage.web.pdf import render_pdf
+from fairpassage.web.templatetags.dates import day
+from fairpassage.web.templatetags.money import vnd
 
 RECIPIENTS = ("sending_organisation", "authority")
 COPIES = ("ja", "en")
@@ -63,74 +66,29 @@ class RefundTable:
     total_vnd: int
 
 
-def _binding_violations(report: dict[str, Any]) -> list[dict[str, Any]]:
-    """Violations of the law; the ILO standard advises and never makes one."""
-    return [
-        f
-        for f in report["findings"]
-        if f["status"] == "violation" and not str(f["rule"]).startswith("ILO-")
-    ]
-
-
-def _whole(finding: dict[str, Any]) -> bool:
-    if "whole_payments_unlawful" in finding:
-        return bool(finding["whole_payments_unlawful"])
-    # a result kept before the engine said so: a violation asking back all it covers
-    return bool(finding["excess_vnd"] >= finding["paid_vnd"] > 0)
-
-
 def refund_table(report: dict[str, Any]) -> RefundTable:
     """One row per payment asked back, and their total: the total is the sum of the rows.
 
-    A payment that a violation makes unlawful in full is asked back in full, once, however many
-    rules it breaks. A ceiling's excess (what was paid above the legal maximum for a kind of
-    cost) is taken from that kind's latest payments first, never more than a payment's amount
-    nor more than is left of it. Without overlapping ceilings the total equals the engine's
-    ``summary.excess_vnd``.
+    The amounts are those of the result page, from :func:`fairpassage.checks.refunds.refunds`
+    (a payment unlawful in full asked back once; a ceiling's excess shared in proportion to the
+    payments it covers; the largest share where ceilings overlap; no row above what was paid).
     """
     items = {int(i["index"]): i for i in report["items"]}
-    rows: dict[int, RefundRow] = {}
-
-    def row(index: int) -> RefundRow:
-        if index not in rows:
-            item = items[index]
-            rows[index] = RefundRow(
-                index=index,
-                label=str(item.get("label") or ""),
-                category=str(item.get("category") or "unknown"),
-                paid_on=item.get("paid_on"),
-                paid_vnd=int(item["amount_vnd"]),
-            )
-        return rows[index]
-
-    violations = _binding_violations(report)
-    for f in violations:
-        if not _whole(f):
-            continue
-        for index in f["payments"]:
-            if index in items and items[index]["amount_vnd"] > 0:
-                r = row(index)
-                r.whole = True
-                r.refund_vnd = r.paid_vnd
-                r.findings.append(f)
-    for f in violations:
-        if _whole(f) or f["excess_vnd"] <= 0:
-            continue
-        rest = [i for i in f["payments"] if i in items and not (i in rows and rows[i].whole)]
-        left = min(int(f["excess_vnd"]), sum(int(items[i]["amount_vnd"]) for i in rest))
-        latest_first = sorted(rest, key=lambda i: (items[i].get("paid_on") or "", i), reverse=True)
-        for index in latest_first:
-            if left <= 0:
-                break
-            r = row(index)
-            take = min(left, r.paid_vnd - r.refund_vnd)
-            if take <= 0:
-                continue
-            r.refund_vnd += take
-            r.findings.append(f)
-            left -= take
-    kept = tuple(r for _i, r in sorted(rows.items()) if r.refund_vnd > 0)
-    return RefundTable(rows=kept, total_vnd=sum(r.refund_vnd for r in kept))
+    asked = refunds(report)
+    rows = tuple(
+        RefundRow(
+            index=p.index,
+            label=str(items[p.index].get("label") or ""),
+            category=str(items[p.index].get("category") or "unknown"),
+            paid_on=items[p.index].get("paid_on"),
+            paid_vnd=p.paid_vnd,
+            refund_vnd=p.refund_vnd,
+            findings=list(p.findings),
+            whole=p.whole,
+        )
+        for p in asked.asked
+    )
+    return RefundTable(rows=rows, total_vnd=asked.total_vnd)
 
 
 # --- words -------------------------------------------------------------------------------
@@ -149,16 +107,6 @@ MONTHS_EN = [
     "November",
     "December",
 ]
-
-
-def money(amount: int, lang: str) -> str:
-    """120000000 -> "120.000.000 ₫" (vi), "120,000,000ドン" (ja), "120,000,000 ₫" (en)."""
-    grouped = f"{int(amount):,}"
-    if lang == "vi":
-        return grouped.replace(",", ".") + " ₫"
-    if lang == "ja":
-        return grouped + "ドン"
-    return grouped + " ₫"
 
 
 DIGITS_VI = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
@@ -214,53 +162,36 @@ def vnd_in_words_vi(amount: int) -> str:
     return text[0].upper() + text[1:]
 
 
-def date_short(day: dt.date | str | None, lang: str) -> str:
-    """A date in a row: 10/06/2025 (vi), 2025年6月10日 (ja), 10 June 2025 (en)."""
-    if not day:
-        return ""
-    d = dt.date.fromisoformat(day) if isinstance(day, str) else day
-    if lang == "vi":
-        return f"{d.day:02d}/{d.month:02d}/{d.year}"
-    if lang == "ja":
-        return f"{d.year}年{d.month}月{d.day}日"
-    return f"{d.day} {MONTHS_EN[d.month - 1]} {d.year}"
-
-
-def date_in_words(day: dt.date, lang: str, place: str = "") -> str:
+def date_in_words(on: dt.date, lang: str, place: str = "") -> str:
     """The letter's place and date: "Hà Nội, ngày 07 tháng 12 năm 2026" (vi; day below 10 and
     month below 3 written with a zero, as administrative letters do), "2026年12月7日" (ja),
     "Ha Noi, 7 December 2026" (en)."""
     if lang == "vi":
-        month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-        return f"{place or BLANK}, ngày {day.day:02d} tháng {month} năm {day.year}"
+        month = f"{on.month:02d}" if on.month < 3 else str(on.month)
+        return f"{place or BLANK}, ngày {on.day:02d} tháng {month} năm {on.year}"
     if lang == "ja":
-        return f"{day.year}年{day.month}月{day.day}日"
-    return f"{place + ', ' if place else ''}{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+        return f"{on.year}年{on.month}月{on.day}日"
+    return f"{place + ', ' if place else ''}{on.day} {MONTHS_EN[on.month - 1]} {on.year}"
 
 
-def _folded(text: str) -> str:
-    """Lower case without diacritics: "Tiền cọc" and "tien coc" fold alike."""
-    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
-
-
-def _row_words(row: RefundRow, lang: str) -> dict[str, Any]:
+def _row_words(row: RefundRow) -> dict[str, Any]:
+    """One row's words, in the active language (the letter's)."""
     bases: list[str] = []
     for f in row.findings:
         for b in f.get("basis") or []:
-            words = basis_words(b, lang)
+            words = basis_words(b)  # in the letter's language (set by the caller)
             if words and words not in bases:
                 bases.append(words)
     label = str(category_label(row.category))
-    if row.label and _folded(row.label) not in _folded(label):
+    if row.label and fold(row.label) not in fold(label):
         label = f"{label} ({row.label})"
     return {
         "number": 0,
         "label": label,
-        "paid_on": date_short(row.paid_on, lang),
+        "paid_on": day(row.paid_on),
         "whole": row.whole,
         "bases": bases,
-        "refund": money(row.refund_vnd, lang),
+        "refund": vnd(row.refund_vnd),
         "refund_vnd": row.refund_vnd,
     }
 
@@ -281,7 +212,9 @@ def letter_copy(
     """Everything one copy of the letter prints, in ``lang``."""
     table = refund_table(report)
     with translation.override(lang):
-        rows = [_row_words(r, lang) for r in table.rows]
+        rows = [_row_words(r) for r in table.rows]
+        contract_date = day(report.get("law_date"))
+        total = vnd(table.total_vnd)
     for number, r in enumerate(rows, start=1):
         r["number"] = number
     ident = request.identity
@@ -295,10 +228,10 @@ def letter_copy(
         "address": ident.address or BLANK,
         "contract_number": ident.contract_number or BLANK,
         "signer": ident.name,
-        "contract_date": date_short(report.get("law_date"), lang) or BLANK,
+        "contract_date": contract_date or BLANK,
         "dated": date_in_words(today, lang, ident.place),
         "rows": rows,
-        "total": money(table.total_vnd, lang),
+        "total": total,
         "total_in_words": vnd_in_words_vi(table.total_vnd) if lang == "vi" else "",
         "total_vnd": table.total_vnd,
     }

@@ -7,13 +7,11 @@ listed once, with three reasons under it. This module turns the engine's report 
 - ``lines``: one per payment, its worst status, its reasons (engine messages without the
   shared "what to do" text, which is shown once), the legal basis in words
   (:mod:`fairpassage.checks.instruments`), the amount to reclaim and the amount the law allows.
-- ``reclaim_vnd``: the total to ask back, each payment counted once. A payment that a rule makes
-  wholly unlawful counts in full; a ceiling's excess is shared among the payments it covers in
-  proportion to their amounts, after taking out the payments already counted in full; and when
-  several ceilings cover a payment, the largest share counts, not their sum. The engine's own
-  ``summary.excess_vnd`` adds up the excess of every ceiling, so it can count a payment twice
-  when two ceilings, or a ceiling and a prohibition, cover it; the page uses this total and
-  shows the engine's figure to advisers when they differ.
+- ``reclaim_vnd``: the total to ask back, each payment counted once, from
+  :func:`fairpassage.checks.refunds.refunds`, the one computation the letter uses too (so the
+  page's lines and the letter's rows always carry the same amounts). The engine's own
+  ``summary.excess_vnd`` can count a payment twice when two ceilings, or a ceiling and a
+  prohibition, cover it; the page shows it to advisers only, when it differs.
 - ``chart``: bars named by payment, paid against allowed; ``needs_review`` and advisory
   findings get a marked note, never an "allowed" bar (they set no limit).
 - ``advisers``: rule ids, citations as recorded, parameters, the rules version: folded away.
@@ -27,6 +25,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from fairpassage.checks.instruments import basis_words
+from fairpassage.checks.refunds import binding, refunds
 from fairpassage.checks.templatetags.checks_tags import status_icon, verification_label
 from fairpassage.law.messages import texts
 
@@ -138,62 +137,11 @@ def _reason(finding: dict[str, Any], lang: str, number: int | None) -> tuple[Rea
             status=str(finding.get("status") or ""),
             text=text,
             basis=basis,
-            binding=_binding(finding),
+            binding=binding(finding),
             shared_with=tuple(i + 1 for i in payments if number is None or i + 1 != number),
         ),
         helps,
     )
-
-
-def _binding(finding: dict[str, Any]) -> bool:
-    return not str(finding.get("rule") or "").startswith("ILO-")
-
-
-def _shares(total: int, amounts: dict[int, int]) -> dict[int, int]:
-    """``total`` split in proportion to ``amounts`` in whole dong (largest remainders last)."""
-    base = sum(amounts.values())
-    if base <= 0 or total <= 0:
-        return dict.fromkeys(amounts, 0)
-    exact = {i: total * a / base for i, a in amounts.items()}
-    out = {i: int(v) for i, v in exact.items()}
-    rest = total - sum(out.values())
-    for i in sorted(exact, key=lambda k: exact[k] - out[k], reverse=True)[:rest]:
-        out[i] += 1
-    return out
-
-
-def _money_per_payment(
-    findings: list[dict[str, Any]], amounts: dict[int, int]
-) -> tuple[dict[int, int], dict[int, int]]:
-    """What to reclaim from each payment, and what the law allows of it (for payments under a
-    binding rule that decided: violation or compliant)."""
-    whole: set[int] = set()
-    for f in findings:
-        if f.get("status") == "violation" and _binding(f) and f.get("limit_vnd") == 0:
-            whole.update(i for i in f.get("payments") or [] if i in amounts)
-    reclaim: dict[int, int] = dict.fromkeys(whole, 0)
-    for i in whole:
-        reclaim[i] = amounts[i]
-    allowed: dict[int, int] = dict.fromkeys(whole, 0)
-    for f in findings:
-        if f.get("status") not in ("violation", "compliant") or not _binding(f):
-            continue
-        covered = {i: amounts[i] for i in f.get("payments") or [] if i in amounts}
-        limit = f.get("limit_vnd")
-        if not covered or limit is None or limit == 0:
-            continue
-        rest = {i: a for i, a in covered.items() if i not in whole}
-        excess = 0
-        if f.get("status") == "violation":
-            excess = min(int(f.get("excess_vnd") or 0), max(0, sum(rest.values()) - int(limit)))
-        for i, share in _shares(excess, rest).items():
-            reclaim[i] = max(reclaim.get(i, 0), share)
-        for i, share in _shares(int(limit), rest).items():
-            allowed[i] = min(allowed.get(i, covered[i]), share, covered[i])
-    for i, taken in reclaim.items():
-        if i in allowed:
-            allowed[i] = min(allowed[i], amounts[i] - taken)
-    return reclaim, allowed
 
 
 def _label(text: str) -> str:
@@ -236,8 +184,8 @@ def present(report: dict[str, Any]) -> Presented:
     lang = str(report.get("lang") or "vi")
     findings: list[dict[str, Any]] = list(report.get("findings") or [])
     items: list[dict[str, Any]] = list(report.get("items") or [])
-    amounts = {int(i["index"]): int(i["amount_vnd"]) for i in items}
-    reclaim, allowed = _money_per_payment(findings, amounts)
+    asked = refunds(report)
+    money = {p.index: p for p in asked.payments}
     helps: list[str] = []
     lines = []
     for item in items:
@@ -257,12 +205,12 @@ def present(report: dict[str, Any]) -> Presented:
                 category_source=str(item.get("category_source") or ""),
                 amount=str(item.get("amount") or ""),
                 currency=str(item.get("currency") or "VND"),
-                amount_vnd=amounts[index],
+                amount_vnd=money[index].paid_vnd,
                 paid_on=item.get("paid_on"),
                 status=reasons[0].status if reasons else "none",
                 reasons=tuple(reasons),
-                reclaim_vnd=reclaim.get(index, 0),
-                allowed_vnd=allowed.get(index),
+                reclaim_vnd=money[index].refund_vnd,
+                allowed_vnd=money[index].allowed_vnd,
             )
         )
     others = []
@@ -280,8 +228,8 @@ def present(report: dict[str, Any]) -> Presented:
         status=status,
         lines=line_tuple,
         others=tuple(others),
-        total_paid_vnd=sum(amounts.values()),
-        reclaim_vnd=sum(reclaim.values()),
+        total_paid_vnd=sum(p.paid_vnd for p in money.values()),
+        reclaim_vnd=asked.total_vnd,
         engine_excess_vnd=int(summary.get("excess_vnd") or 0),
         helps=tuple(dict.fromkeys(helps)),
         guessed=any(i.get("category_source") == "inferred" for i in items),

@@ -1,13 +1,20 @@
-"""The issue's example engagement, as a worker would send it."""
+"""The issue's example engagement, as a worker would send it; the parameters with the ESD cap
+taken as verified (two ceilings over one fee); the text of a PDF."""
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import io
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from pypdf import PdfReader
+
+from fairpassage.law.params import PARAMS_DIR, ParameterStore
 
 EXAMPLE: dict[str, Any] = {
     "programme": "titp",
@@ -56,3 +63,17 @@ def pdf_text_and_fonts(data: bytes) -> tuple[str, set[str]]:
                 if any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
                     fonts.add(str(font.get("/BaseFont")))
     return text, fonts
+
+
+@pytest.fixture
+def verified_esd_cap(tmp_path: Path) -> ParameterStore:
+    """The parameters as shipped, with the reported ESD cap taken as verified and in force
+    from 2022: two ceilings (Vietnamese and Japanese) then cover the same service fee."""
+    root = tmp_path / "params"
+    shutil.copytree(PARAMS_DIR, root)
+    path = root / "esd" / "esd_sending_fee_cap.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entry = next(iter(data["values"].values()))
+    data["values"] = {dt.date(2022, 1, 1): {**entry, "verification": "verified"}}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return ParameterStore(root)

@@ -4,14 +4,10 @@ date outside the advisers' details, and dates and money in the page's language."
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from django.template.loader import render_to_string
 from django.test import Client
 from django.utils import translation
@@ -20,7 +16,7 @@ from fairpassage.checks import services
 from fairpassage.checks.instruments import basis_words, instrument_name, provision_words
 from fairpassage.checks.presenters import present
 from fairpassage.law import check_fees
-from fairpassage.law.params import PARAMS_DIR, ParameterStore
+from fairpassage.law.params import ParameterStore
 from fairpassage.web.templatetags import money
 from tests.checks.test_views import FORM
 from tests.e2e.guard import HASH, ISO_DATE, RULE_ID
@@ -64,20 +60,6 @@ def test_a_deposit_broken_by_three_rules_is_one_line_with_all_its_reasons(
     # Each payment counted once: the service fee's excess and the whole deposit.
     assert result.reclaim_vnd == 28_200_000 + 30_000_000 == report["summary"]["excess_vnd"]
     assert result.total_paid_vnd == 150_000_000
-
-
-@pytest.fixture
-def verified_esd_cap(tmp_path: Path) -> ParameterStore:
-    """The parameters as shipped, with the reported ESD cap taken as verified and in force
-    from 2022: two ceilings (Vietnamese and Japanese) then cover the same service fee."""
-    root = tmp_path / "params"
-    shutil.copytree(PARAMS_DIR, root)
-    path = root / "esd" / "esd_sending_fee_cap.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    entry = next(iter(data["values"].values()))
-    data["values"] = {dt.date(2022, 1, 1): {**entry, "verification": "verified"}}
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return ParameterStore(root)
 
 
 def test_the_total_counts_each_payment_once_where_the_engine_counts_twice(
@@ -235,5 +217,7 @@ def test_an_unknown_instrument_or_provision_is_left_out_not_half_translated() ->
         assert instrument_name("Cabinet decision of 26 April 2022") == ""
         assert basis_words({"instrument": "Cabinet decision", "provision": "Art. 1"}) == ""
         assert provision_words("Definition - illegitimate costs") == ""
-        assert provision_words("Art. 74(1)(c)-(d)") == ""
+        assert provision_words("Art. 74(c)-(d)") == ""
+        assert provision_words("Art. 74(1)(c)-(d)") == "điểm c đến điểm d khoản 1 Điều 74"
+        assert provision_words("Items 4-5") == "mục 4 đến mục 5"
         assert instrument_name("Act No. 60 of 2024") == "Luật số 60 năm 2024 của Nhật Bản"

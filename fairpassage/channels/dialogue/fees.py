@@ -29,6 +29,7 @@ from fairpassage.channels.dialogue.common import (
 from fairpassage.channels.messages import Outgoing
 from fairpassage.checks.amount_fields import LARGEST, MESSAGES
 from fairpassage.checks.forms import CATEGORIES, PRIORS, PROGRAMMES, STAGES, FeeCheckForm
+from fairpassage.checks.refunds import refunds
 from fairpassage.checks.templatetags.checks_tags import vnd
 from fairpassage.checks.templatetags.fx_tags import month_label, rate_number
 from fairpassage.text.amounts import AmountError, ParsedAmount, parse_amount
@@ -301,10 +302,10 @@ def link_for(ctx: Context, answers: dict[str, Any]) -> str:
 
 def _summary(report: dict[str, Any], rates: dict[str, Any]) -> list[str]:
     summary = report["summary"]
-    if summary["excess_vnd"]:
-        verdict = _("You paid %(excess)s more than the law allows.") % {
-            "excess": vnd(summary["excess_vnd"])
-        }
+    # The amount to ask back of the result page and the letter, each payment counted once.
+    asked = refunds(report).total_vnd
+    if asked:
+        verdict = _("You paid %(excess)s more than the law allows.") % {"excess": vnd(asked)}
     elif summary["status"] == "needs_review":
         verdict = _("Some payments need a closer look by a support organisation.")
     else:
@@ -312,7 +313,7 @@ def _summary(report: dict[str, Any], rates: dict[str, Any]) -> list[str]:
     lines = [
         verdict,
         f"{_('Total paid')}: {vnd(summary['total_paid_vnd'])}",
-        f"{_('Above the legal limit')}: {vnd(summary['excess_vnd'])}",
+        f"{_('Above the legal limit')}: {vnd(asked)}",
     ]
     wanted = ("violation", "needs_review")
     findings = [
