@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from fairpassage import law
 from fairpassage.checks import selectors
 from fairpassage.checks.models import EarningsPlan, FeeCheck
+from fairpassage.checks.refunds import refunds
 from fairpassage.core.errors import Forbidden, InvalidInput
 from fairpassage.core.models import Organisation, User
 from fairpassage.core.services import audit_record
@@ -105,7 +106,9 @@ def fee_check_save(
         rules_version=report["rules_version"],
         law_date=report["law_date"],
         status=report["summary"]["status"],
-        excess_vnd=report["summary"]["excess_vnd"],
+        # What the page and the letter ask back (each payment counted once), not the engine's
+        # sum of every ceiling's excess: the case's claim and the statistics use this figure.
+        excess_vnd=refunds(report).total_vnd,
         input=data,
         result=report,
     )
