@@ -16,6 +16,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Browser
 
+from fairpassage.channels.dialogue import fee_link
 from fairpassage.knowledge.models import Article
 from fairpassage.knowledge.services import knowledge_seed_load
 from fairpassage.reference.services import reference_data_load
@@ -31,6 +32,16 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 # Failures on pages other work is fixing, by URL name and check. Each entry names the item that
 # clears it; the guard fails when an entry no longer fails, so this list can only shrink.
 KNOWN: dict[str, list[str]] = {}
+
+CHAT_ANSWERS: dict[str, Any] = {
+    "p": "titp",
+    "s": "titp1",
+    "m": 36,
+    "w": "180.000",
+    "wc": "JPY",
+    "d": "2025-06-01",
+    "pay": [["120tr", "VND", "phí dịch vụ", ""]],
+}
 
 
 def scene() -> dict[str, dict[str, Any]]:
@@ -55,6 +66,8 @@ def scene() -> dict[str, dict[str, Any]]:
         "tracker:update_create": {"pk": recommendation.pk},
         "tracker:theme_detail": {"theme": Theme.values[0]},
         "tracker:stakeholder_detail": {"stakeholder": Stakeholder.values[0]},
+        # The result a chat links to: a typed check with a service fee over the cap.
+        "chat:check": {"token": fee_link.token_make(CHAT_ANSWERS)},
     }
 
 
