@@ -171,6 +171,11 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 BATCH_AUDIT_DIR = Path(os.environ.get("BATCH_AUDIT_DIR", VAR_DIR / "batch-audits"))
 # Days the (encrypted) tables of a batch audit are kept; `fairpassage batch-purge` deletes them.
 BATCH_AUDIT_RETENTION_DAYS = int(os.environ.get("BATCH_AUDIT_RETENTION_DAYS", "30"))
+# Seconds between two looks of a server process at the newest stored agency search index (built
+# by a task after each registry change; docs/deployment.md). Tests look at every search.
+SEARCH_INDEX_CHECK_SECONDS = float(
+    os.environ.get("SEARCH_INDEX_CHECK_SECONDS", "0" if ENVIRONMENT == "test" else "5")
+)
 # A running audit writes a heartbeat this often; one silent for BATCH_AUDIT_STALE_SECONDS died.
 BATCH_AUDIT_HEARTBEAT_SECONDS = int(os.environ.get("BATCH_AUDIT_HEARTBEAT_SECONDS", "15"))
 BATCH_AUDIT_STALE_SECONDS = int(os.environ.get("BATCH_AUDIT_STALE_SECONDS", "120"))

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -27,7 +26,6 @@ from fairpassage.registry.models import (
     LicenceStatus,
     LicenceStatusChange,
     OrganisationName,
-    RegistryVersion,
 )
 from fairpassage.registry.reading import (
     ParsedRow,
@@ -36,6 +34,7 @@ from fairpassage.registry.reading import (
     read_list,
     source_get,
 )
+from fairpassage.registry.search_index import registry_changed
 from fairpassage.text.normalise import fold, strip_diacritics
 
 BATCH_SIZE = 2000
@@ -297,12 +296,6 @@ def _apply(
     registry_changed()
     if progress:
         progress("write", len(rows), len(rows))
-
-
-def registry_changed() -> None:
-    """Bump the registry version so that every process rebuilds its search index."""
-    version, _created = RegistryVersion.objects.get_or_create(pk=1)
-    RegistryVersion.objects.filter(pk=version.pk).update(value=F("value") + 1)
 
 
 def agencies_import(
