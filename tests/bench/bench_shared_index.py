@@ -2,8 +2,9 @@
 organisations while another 100,000 are imported, and how long after the import's end a server
 answers with the new records.
 
-1. imports 100,000 invented organisations (``tests.text.corpus``) with ``fairpassage agencies
-   import`` and starts one task worker (``manage.py db_worker``), which builds the index;
+1. writes 100,000 invented organisations (``tests.text.corpus``) with their licences straight
+   into the tables (bulk inserts: faster than an import, the same rows for search) and starts
+   one task worker (``manage.py db_worker``), which builds the index;
 2. a "server" (this process, ``SEARCH_INDEX_CHECK_SECONDS`` as configured, default 5) waits for it
    and times loading the stored blob;
 3. imports another 100,000 in a second process while the server searches (``agencies_search``:
@@ -47,6 +48,43 @@ def _cli(*args: str) -> subprocess.Popen[bytes]:
     )
 
 
+def _seed(organisations: list[Any]) -> None:
+    """The organisations and their licences in bulk, then one registry change (which asks the
+    worker for a build on commit)."""
+    from django.db import transaction  # noqa: PLC0415
+
+    from fairpassage.core.models import Organisation  # noqa: PLC0415
+    from fairpassage.registry.models import Issuer, Licence  # noqa: PLC0415
+    from fairpassage.registry.search_index import registry_changed  # noqa: PLC0415
+    from fairpassage.text.normalise import licence_key  # noqa: PLC0415
+
+    def issuer(number: str) -> str:
+        if "LĐTBXH" in number:
+            return Issuer.VN_DOLAB
+        return Issuer.JP_OTIT if number.startswith("許") else Issuer.JP_ISA
+
+    with transaction.atomic():
+        rows = [
+            Organisation(name=o.name, slug=f"bench-{o.id.lower()}", kind=o.kind, country=o.country)
+            for o in organisations
+        ]
+        Organisation.objects.bulk_create(rows, batch_size=2000)
+        Licence.objects.bulk_create(
+            [
+                Licence(
+                    organisation=row,
+                    issuer=issuer(o.licence),
+                    number=o.licence,
+                    number_key=licence_key(o.licence),
+                )
+                for row, o in zip(rows, organisations, strict=True)
+            ],
+            batch_size=2000,
+            ignore_conflicts=True,
+        )
+        registry_changed()
+
+
 def main(n: int = 100_000) -> dict[str, Any]:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django  # noqa: PLC0415
@@ -65,7 +103,6 @@ def main(n: int = 100_000) -> dict[str, Any]:
     first = generate(vn=n // 2, jp=n - n // 2, seed=17, spread=False)
     second = generate(vn=n // 2, jp=n - n // 2, seed=18, spread=False)
     work = Path(tempfile.mkdtemp(prefix="fp-bench-index-"))
-    write_csv(work / "first.csv", first)
     write_csv(work / "second.csv", second)
     figures: dict[str, Any] = {"organisations": n, "imported_during": n, "cores": os.cpu_count()}
 
@@ -77,9 +114,8 @@ def main(n: int = 100_000) -> dict[str, Any]:
     )
     try:
         start = time.perf_counter()
-        if _cli("agencies", "import", str(work / "first.csv")).wait() != 0:
-            raise SystemExit("the first import failed")
-        figures["first_import_s"] = round(time.perf_counter() - start, 1)
+        _seed(first)
+        figures["seed_s"] = round(time.perf_counter() - start, 1)
         while not SearchIndex.objects.exists():
             time.sleep(0.5)
         row = SearchIndex.objects.order_by("-version").first()

@@ -419,7 +419,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
     parser.add_argument("--topology", choices=("one", "two", "both"), default="both")
     parser.add_argument("--engagements", type=int, default=100_000, help="of the batch audit")
-    parser.add_argument("--registry", type=int, default=100_000, help="organisations imported")
+    parser.add_argument("--registry", type=int, default=20_000, help="organisations imported")
     parser.add_argument("--background-timeout", type=float, default=900)
     parser.add_argument("--budget-ms", type=float, default=100.0)
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "loadtest")
