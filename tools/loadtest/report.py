@@ -106,19 +106,22 @@ def svg_chart(phases: dict[str, list[Endpoint]], budget_ms: float) -> str:
         for n, name in enumerate(names):
             e = next(e for e in phases[name] if e.name == endpoint)
             y = y0 + n * bar_h
-            colour = COLOURS.get(name, "#444") if e.within else "#b3261e"
+            colour = COLOURS.get(name, "#444")
+            mark = "✓" if e.within else "✗"
+            errors = "" if e.failures == 0 else f", {e.failures} errors"
             parts += [
                 f'<rect x="{left}" y="{y}" width="{max(1.0, x(e.p95) - left):.1f}" '
                 f'height="{bar_h - 3}" fill="{colour}"/>',
                 f'<text x="{x(e.p95) + 5:.1f}" y="{y + bar_h - 5}" font-size="11">'
-                f"{e.p95:g} ms{'' if e.failures == 0 else f' ({e.failures} errors)'}</text>",
+                f"{e.p95:g} ms {mark}{errors}</text>",
             ]
     bx = x(budget_ms)
     parts += [
         f'<line x1="{bx:.1f}" y1="{top - 6}" x2="{bx:.1f}" y2="{height - 30}" stroke="#222" '
         'stroke-dasharray="6 4" stroke-width="1.5"/>',
         f'<text x="{bx:.1f}" y="{height - 12}" text-anchor="middle">{budget_ms:g} ms</text>',
-        f'<text x="{left}" y="{height - 12}" fill="#555">red: budget missed or errors</text>',
+        f'<text x="{width - right}" y="{height - 12}" fill="#555" text-anchor="end">'
+        "✓ within the budget, ✗ missed or errors</text>",
         "</svg>",
     ]
     return "\n".join(parts) + "\n"
