@@ -21,6 +21,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import hmac
+import logging
 import pickle
 import secrets
 import threading
@@ -37,6 +38,8 @@ from fairpassage.core.models import Organisation
 from fairpassage.registry.models import Licence, OrganisationName, RegistryVersion, SearchIndex
 from fairpassage.text.match import EXACT_LICENCE, EXACT_NAME, Candidate, Index, Match
 from fairpassage.text.normalise import licence_key
+
+logger = logging.getLogger(__name__)
 
 #: The blob's first bytes: the format, so that a later format is never unpickled as this one.
 MAGIC = b"FPIX1"
@@ -237,6 +240,7 @@ class SharedIndex:
         self._loaded: tuple[str, BuiltIndex] | None = None
         self._latest: Stored | None = None
         self._checked_at = float("-inf")
+        self._refused: set[str] = set()
 
     def _check(self) -> None:
         now = time.monotonic()
@@ -253,7 +257,11 @@ class SharedIndex:
         """The newest index this process can answer from, or None before any was built."""
         self._check()
         latest, loaded = self._latest, self._loaded
-        if latest is None or (loaded is not None and loaded[0] == latest.token):
+        if (
+            latest is None
+            or (loaded is not None and loaded[0] == latest.token)
+            or latest.token in self._refused
+        ):
             return loaded[1] if loaded else None
         # Only one request loads; the others keep answering from the index already held.
         if self._lock.acquire(blocking=loaded is None):
@@ -264,8 +272,14 @@ class SharedIndex:
                         .values_list("blob", flat=True)
                         .first()
                     )
-                    if blob is not None:
-                        self._loaded = (latest.token, loads(bytes(blob)))
+                    if blob is not None and latest.token not in self._refused:
+                        try:
+                            self._loaded = (latest.token, loads(bytes(blob)))
+                        except IndexRefused:
+                            # Written with another SECRET_KEY (rotated since): never load it;
+                            # answer as before until `fairpassage agencies build-index --force`.
+                            self._refused.add(latest.token)
+                            logger.error("search index %s refused: wrong signature", latest.version)
             finally:
                 self._lock.release()
         return self._loaded[1] if self._loaded else None

@@ -149,3 +149,14 @@ def test_cli_builds_the_index(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["agencies", "build-index", "--force"]) == 0
     assert json.loads(capsys.readouterr().out)["built"] is True
     assert SearchIndex.objects.count() == 1
+
+
+def test_an_index_of_another_secret_is_not_loaded_and_search_still_answers() -> None:
+    _import(SAO_MAI)
+    with override_settings(SECRET_KEY="the key before a rotation, long enough 0123456789"):
+        assert search_index.search_index_build() is not None
+    server = SharedIndex()
+    found = server.search("123/LĐTBXH-GP", country="", limit=1)
+    assert found[0].reason == "exact_licence", "answered from the database"
+    assert main(["agencies", "build-index", "--force"]) == 0
+    assert server.search("Sao Mai Nhân lực", country="", limit=1)[0].reason == "word_order"
