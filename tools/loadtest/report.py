@@ -83,7 +83,7 @@ def svg_chart(phases: dict[str, list[Endpoint]], budget_ms: float) -> str:
     def x(ms: float) -> float:
         return left + plot * ms / scale_max
 
-    height = top + group_h * len(ENDPOINTS) + 40
+    height = top + group_h * len(ENDPOINTS) + 56
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="13">',
@@ -117,9 +117,9 @@ def svg_chart(phases: dict[str, list[Endpoint]], budget_ms: float) -> str:
             ]
     bx = x(budget_ms)
     parts += [
-        f'<line x1="{bx:.1f}" y1="{top - 6}" x2="{bx:.1f}" y2="{height - 30}" stroke="#222" '
+        f'<line x1="{bx:.1f}" y1="{top - 6}" x2="{bx:.1f}" y2="{height - 46}" stroke="#222" '
         'stroke-dasharray="6 4" stroke-width="1.5"/>',
-        f'<text x="{bx:.1f}" y="{height - 12}" text-anchor="middle">{budget_ms:g} ms</text>',
+        f'<text x="{bx:.1f}" y="{height - 28}" text-anchor="middle">{budget_ms:g} ms</text>',
         f'<text x="{width - right}" y="{height - 12}" fill="#555" text-anchor="end">'
         "✓ within the budget, ✗ missed or errors</text>",
         "</svg>",
