@@ -25,7 +25,7 @@ help:
 	@echo "            (PostgreSQL too when TEST_DATABASE_URL is set; browser tests with $(CHROMIUM))"
 	@echo "make bench  throughput of the law engine beside a baseline measured in the same run"
 	@echo "make fuzz   the API schema and import fuzzing with many more examples than make test"
-	@echo "make loadtest  p95 of four endpoints at 20 users on gunicorn + PostgreSQL against 100 ms"
+	@echo "make loadtest  p95 of five endpoints at 50 users, one then two servers behind HAProxy"
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
@@ -145,8 +146,40 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Private files (encrypted by us before they are stored) go through named storages: a folder by
+# default, or S3-compatible object storage with FILE_STORAGE=s3 (docs/storage.md; needs boto3).
+FILE_STORAGE = os.environ.get("FILE_STORAGE", "filesystem").strip().lower()
+
+
+_PREFIX = os.environ.get("FILE_STORAGE_PREFIX", "").strip("/")
+
+
+def _private_storage(setting: str, prefix: str) -> dict[str, Any]:
+    if FILE_STORAGE == "s3":
+        return {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", ""),
+                "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+                "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+                "location": "/".join(p for p in (_PREFIX, prefix) if p),
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+            },
+        }
+    if FILE_STORAGE != "filesystem":
+        env.refuse(f"FILE_STORAGE must be filesystem or s3, not {FILE_STORAGE!r}.")
+    return {
+        "BACKEND": "fairpassage.core.files.PrivateFolderStorage",
+        "OPTIONS": {"setting": setting},
+    }
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "attachments": _private_storage("CASES_ATTACHMENT_DIR", "attachments"),
+    "backups": _private_storage("BACKUP_DIR", "backups"),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -174,10 +207,19 @@ TASK_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("TASK_WORKER_HEARTBEAT_SECO
 TASK_WORKER_STALE_SECONDS = float(os.environ.get("TASK_WORKER_STALE_SECONDS", "60"))
 TASK_SWEEP_SECONDS = float(os.environ.get("TASK_SWEEP_SECONDS", "30"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Case attachments (encrypted): the folder of the "attachments" storage when on the filesystem.
+CASES_ATTACHMENT_DIR = Path(os.environ.get("CASES_ATTACHMENT_DIR", VAR_DIR / "attachments"))
+# Backups written with `fairpassage backup --to-storage` (the "backups" storage's folder).
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
 # Batch audits' input and result tables: private, outside the web root.
 BATCH_AUDIT_DIR = Path(os.environ.get("BATCH_AUDIT_DIR", VAR_DIR / "batch-audits"))
 # Days the (encrypted) tables of a batch audit are kept; `fairpassage batch-purge` deletes them.
 BATCH_AUDIT_RETENTION_DAYS = int(os.environ.get("BATCH_AUDIT_RETENTION_DAYS", "30"))
+# Seconds between two looks of a server process at the newest stored agency search index (built
+# by a task after each registry change; docs/deployment.md). Tests look at every search.
+SEARCH_INDEX_CHECK_SECONDS = float(
+    os.environ.get("SEARCH_INDEX_CHECK_SECONDS", "0" if ENVIRONMENT == "test" else "5")
+)
 # A running audit whose progress and worker were both silent for this long died.
 BATCH_AUDIT_STALE_SECONDS = int(os.environ.get("BATCH_AUDIT_STALE_SECONDS", "120"))
 

@@ -1,8 +1,10 @@
 """Attachments: type sniffed from the first bytes, size limited, encrypted, stored privately.
 
-Files live under ``CASES_ATTACHMENT_DIR`` (default ``var/attachments``), never under the static
-or media URL, under a random name; the bytes are encrypted with the field keys. They are served
-only by the download view, after the case access check.
+Files go through the ``attachments`` storage (``STORAGES`` in settings: the folder
+``CASES_ATTACHMENT_DIR``, default ``var/attachments``, or S3-compatible object storage; see
+docs/storage.md), never under the static or media URL, under a random name; the bytes are
+encrypted with the field keys before the storage sees them. They are served only by the download
+view, after the case access check.
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage, Storage
+from django.core.files.storage import Storage
 from django.utils.translation import gettext_lazy as _
 
 from fairpassage.core import crypto
 from fairpassage.core.errors import InvalidInput
+from fairpassage.core.files import private
 
 MAX_BYTES = 5 * 1024 * 1024
 # Content types recognised by their magic bytes; the file name and the browser's claim are ignored.
@@ -32,12 +35,12 @@ SIGNATURES: tuple[tuple[bytes, int, str, str], ...] = (
 
 
 def attachment_dir() -> Path:
-    configured = getattr(settings, "CASES_ATTACHMENT_DIR", None)
-    return Path(configured) if configured else Path(settings.VAR_DIR) / "attachments"
+    """The folder of the attachments when they are stored on the filesystem."""
+    return Path(settings.CASES_ATTACHMENT_DIR)
 
 
 def storage() -> Storage:
-    return FileSystemStorage(location=attachment_dir(), base_url=None)
+    return private("attachments")
 
 
 def sniff(content: bytes) -> tuple[str, str]:

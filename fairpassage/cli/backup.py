@@ -25,6 +25,12 @@ def register(commands: Subcommands) -> None:
         "--overwrite", action="store_true", help="replace FILE if it exists (atomically)"
     )
     backup.add_argument("--quiet", action="store_true", help="no progress on standard error")
+    backup.add_argument(
+        "--to-storage",
+        action="store_true",
+        help="FILE is a name in the backups storage (STORAGES, docs/storage.md): write the "
+        "archive in a temporary folder, then store it there",
+    )
     backup.set_defaults(handler=cmd_backup)
 
     restore = commands.add_parser(
@@ -37,6 +43,11 @@ def register(commands: Subcommands) -> None:
         help="only verify the archive (manifest seal, every part's SHA-256); change nothing",
     )
     restore.add_argument("--quiet", action="store_true", help="no progress on standard error")
+    restore.add_argument(
+        "--from-storage",
+        action="store_true",
+        help="FILE is a name in the backups storage: fetch it, then check or restore it",
+    )
     restore.set_defaults(handler=cmd_restore)
 
 
@@ -50,10 +61,31 @@ def _progress(quiet: bool) -> Callable[[str, int], None] | None:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     setup_django(args.lang)
+    from fairpassage.core.backup.stored import (  # noqa: PLC0415
+        backup_store,
+        backup_stored_exists,
+        local_archive,
+    )
+
+    if not args.to_storage:
+        return _backup_to(args, args.file, shown=str(args.file))
+    name = args.file.as_posix()
+    if backup_stored_exists(name=name) and not args.overwrite:
+        raise CommandError(
+            _("file: %(path)s exists; choose another name or add --overwrite") % {"path": name}
+        )
+    with local_archive() as path:
+        _backup_to(args, path, shown=f"storage:{name}", overwrite=True)
+        stored = backup_store(path=path, name=name)
+    if stored != name:
+        print(f"storage:{stored}")
+    return 0
+
+
+def _backup_to(args: argparse.Namespace, path: Path, *, shown: str, overwrite: bool = False) -> int:
     from fairpassage.core.backup import ArchiveRefused, backup_create  # noqa: PLC0415
 
-    path: Path = args.file
-    if path.exists() and not args.overwrite:
+    if path.exists() and not (args.overwrite or overwrite):
         raise CommandError(
             _("file: %(path)s exists; choose another name or add --overwrite") % {"path": path}
         )
@@ -68,7 +100,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
             "personal data encrypted"
         )
         % {
-            "path": path,
+            "path": shown,
             "rows": result.rows,
             "parts": len(result.manifest["parts"]),
             "files": len(result.manifest["files"]),
@@ -79,13 +111,24 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     setup_django(args.lang)
+    from fairpassage.core.backup.stored import backup_fetched, backup_stored_exists  # noqa: PLC0415
+
+    if not args.from_storage:
+        return _restore_from(args, args.file, shown=str(args.file))
+    name = args.file.as_posix()
+    if not backup_stored_exists(name=name):
+        raise CommandError(_("file: %(path)s does not exist") % {"path": f"storage:{name}"})
+    with backup_fetched(name=name) as path:
+        return _restore_from(args, path, shown=f"storage:{name}")
+
+
+def _restore_from(args: argparse.Namespace, path: Path, *, shown: str) -> int:
     from fairpassage.core.backup import (  # noqa: PLC0415
         ArchiveRefused,
         archive_check,
         backup_restore,
     )
 
-    path: Path = args.file
     if not path.is_file():
         raise CommandError(_("file: %(path)s does not exist") % {"path": path})
     try:
@@ -105,6 +148,6 @@ def cmd_restore(args: argparse.Namespace) -> int:
     )
     print(
         "✓ "
-        + message % {"path": path, "rows": rows, "files": files, "created": manifest["created_at"]}
+        + message % {"path": shown, "rows": rows, "files": files, "created": manifest["created_at"]}
     )
     return 0

@@ -52,6 +52,16 @@ def register(commands: Subcommands) -> None:
     search.add_argument("--limit", type=int, default=10)
     search.set_defaults(handler=cmd_search)
 
+    build = sub.add_parser(
+        "build-index",
+        help="build the shared search index now and store it for every server (a worker does "
+        "it after each registry change)",
+    )
+    build.add_argument(
+        "--force", action="store_true", help="build even if this version is stored already"
+    )
+    build.set_defaults(handler=cmd_build_index)
+
 
 class _Progress:
     """Progress on standard error: a line that rewrites itself on a terminal, every 10% if not."""
@@ -134,5 +144,26 @@ def cmd_search(args: argparse.Namespace) -> int:
         limit=max(1, min(args.limit, 100)),
     )
     json.dump([m.as_dict() for m in matches], sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    return 0
+
+
+def cmd_build_index(args: argparse.Namespace) -> int:
+    setup_django(args.lang)
+    from fairpassage.registry.search_index import search_index_build  # noqa: PLC0415
+
+    row = search_index_build(force=args.force)
+    out = (
+        {"built": False}
+        if row is None
+        else {
+            "built": True,
+            "version": row.version,
+            "organisations": row.organisations,
+            "seconds": row.build_seconds,
+            "bytes": len(row.blob),
+        }
+    )
+    json.dump(out, sys.stdout)
     sys.stdout.write("\n")
     return 0

@@ -106,6 +106,10 @@ def organisation_create(
     audit_record(
         actor=actor, action="organisation.create", obj=organisation, organisation=organisation
     )
+    # Search finds every active organisation: a new one needs a new shared index.
+    from fairpassage.registry.search_index import registry_changed  # noqa: PLC0415 - cycle
+
+    registry_changed()
     return organisation
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -27,7 +26,6 @@ from fairpassage.registry.models import (
     LicenceStatus,
     LicenceStatusChange,
     OrganisationName,
-    RegistryVersion,
 )
 from fairpassage.registry.reading import (
     ParsedRow,
@@ -36,6 +34,7 @@ from fairpassage.registry.reading import (
     read_list,
     source_get,
 )
+from fairpassage.registry.search_index import registry_changed
 from fairpassage.text.normalise import fold, strip_diacritics
 
 BATCH_SIZE = 2000
@@ -194,11 +193,14 @@ def _plan(rows: list[ParsedRow], as_of: dt.date, report: ImportReport) -> None:
     report.not_in_file = len(known)
 
 
-def _slug(name: str, taken: set[str]) -> str:
+def _slug(name: str, taken: set[str], next_number: dict[str, int]) -> str:
+    """A free slug for ``name``. Names in Japanese script all slugify to the same base, so the
+    next number to try is remembered per base (one pass, not one scan per organisation)."""
     base = slugify(strip_diacritics(name))[:60].strip("-") or "organisation"
-    slug, n = base, 2
+    slug, n = base, next_number.get(base, 2)
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
+    next_number[base] = n
     taken.add(slug)
     return slug
 
@@ -209,9 +211,13 @@ def _apply(
     by_row = {row.row: row for row in rows}
     creates = [by_row[c.row] for c in report.changes if c.action == "create"]
     taken = set(Organisation.objects.values_list("slug", flat=True))
+    numbers: dict[str, int] = {}
     organisations = [
         Organisation(
-            slug=_slug(row.name, taken), kind=row.kind, country=row.country, **_org_fields(row)
+            slug=_slug(row.name, taken, numbers),
+            kind=row.kind,
+            country=row.country,
+            **_org_fields(row),
         )
         for row in creates
     ]
@@ -297,12 +303,6 @@ def _apply(
     registry_changed()
     if progress:
         progress("write", len(rows), len(rows))
-
-
-def registry_changed() -> None:
-    """Bump the registry version so that every process rebuilds its search index."""
-    version, _created = RegistryVersion.objects.get_or_create(pk=1)
-    RegistryVersion.objects.filter(pk=version.pk).update(value=F("value") + 1)
 
 
 def agencies_import(

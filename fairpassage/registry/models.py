@@ -137,9 +137,28 @@ class RegistryVersion(models.Model):
     """A counter bumped by every write that changes what search finds (one row)."""
 
     value = models.BigIntegerField(default=0)
+    #: The newest version a search index build was asked for (so that it is asked once).
+    build_requested = models.BigIntegerField(default=-1)
 
     def __str__(self) -> str:
         return str(self.value)
+
+
+class SearchIndex(models.Model):
+    """The agency search index, built by a task and shared by every application server: the
+    registry version it was built from and the index itself, serialised, compressed and signed
+    (see ``registry/search_index.py``). Servers read the newest row's ``version`` and ``token``
+    (an indexed query) and load its blob only when the token changes."""
+
+    version = models.BigIntegerField(unique=True)
+    token = models.CharField(max_length=32, unique=True)
+    built_at = models.DateTimeField(auto_now_add=True)
+    organisations = models.PositiveIntegerField(default=0)
+    build_seconds = models.FloatField(default=0)
+    blob = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"search index {self.version}"
 
 
 class ReviewStatus(models.TextChoices):

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from fairpassage.checks.models import FeeCheck
@@ -22,18 +21,15 @@ from fairpassage.registry.models import (
     ImportBatch,
     Licence,
     LicenceStatusChange,
-    OrganisationName,
-    RegistryVersion,
     ReviewStatus,
 )
 from fairpassage.registry.reading import sources
+from fairpassage.registry.search_index import SharedIndex
 from fairpassage.text.match import (
     EXACT_LICENCE,
     EXACT_NAME,
     LICENCE_DIGITS,
     WORD_ORDER,
-    Candidate,
-    Index,
     Match,
 )
 from fairpassage.text.normalise import fold
@@ -156,80 +152,13 @@ class AgencyMatch:
         }
 
 
-@dataclass(frozen=True)
-class _Built:
-    index: Index
-    country_of: dict[str, str]
-
-
-class _IndexCache:
-    """One search index of every active organisation, rebuilt when the registry changes; the
-    country filter is applied to its results (one copy of the names in memory, not three)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._built: tuple[Any, _Built] | None = None
-
-    @staticmethod
-    def version() -> tuple[Any, ...]:
-        orgs = Organisation.objects.aggregate(n=Count("id"), at=Max("updated_at"))
-        registry = RegistryVersion.objects.filter(pk=1).values_list("value", flat=True).first()
-        return (orgs["n"], orgs["at"], registry)
-
-    def get(self) -> _Built:
-        version = self.version()
-        built = self._built
-        if built is not None and built[0] == version:
-            return built[1]
-        with self._lock:
-            if self._built is None or self._built[0] != version:
-                self._built = (version, _build_index())
-            return self._built[1]
-
-    def search(self, text: str, *, country: str, limit: int) -> list[Match]:
-        built = self.get()
-        if not country:
-            return built.index.search(text, limit=limit)
-        wider = built.index.search(text, limit=max(limit * 5, 50))
-        return [m for m in wider if built.country_of.get(m.id) == country][:limit]
-
-
-def _build_index() -> _Built:
-    orgs = Organisation.objects.filter(is_active=True)
-    names: dict[int, list[str]] = {}
-    readings: dict[int, str] = {}
-    for org_id, name, is_reading in OrganisationName.objects.filter(
-        organisation__in=orgs
-    ).values_list("organisation_id", "name", "is_reading"):
-        if is_reading:
-            readings[org_id] = name
-        else:
-            names.setdefault(org_id, []).append(name)
-    numbers: dict[int, list[str]] = {}
-    for org_id, number in Licence.objects.filter(organisation__in=orgs).values_list(
-        "organisation_id", "number"
-    ):
-        numbers.setdefault(org_id, []).append(number)
-    rows = list(orgs.values_list("pk", "name", "name_local", "country"))
-    index = Index.build(
-        Candidate(
-            id=str(pk),
-            names=tuple(n for n in (name, local, *names.get(pk, ())) if n),
-            licences=tuple(numbers.get(pk, ())),
-            reading=readings.get(pk, ""),
-        )
-        for pk, name, local, _country in rows
-    )
-    return _Built(index, {str(pk): country for pk, _n, _l, country in rows})
-
-
-_CACHE = _IndexCache()
+_CACHE = SharedIndex()
 
 
 def search_index_reset() -> None:
-    """Forget every built index (tests; after restoring a backup)."""
+    """Forget the index this process holds (tests; after restoring a backup)."""
     global _CACHE
-    _CACHE = _IndexCache()
+    _CACHE = SharedIndex()
 
 
 def agencies_search(

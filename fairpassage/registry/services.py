@@ -21,7 +21,6 @@ from fairpassage.core.ratelimit import rate_limit
 from fairpassage.core.services import Actor, audit_record
 from fairpassage.reference.models import ReferenceDataset
 from fairpassage.registry import selectors
-from fairpassage.registry.imports import registry_changed
 from fairpassage.registry.models import (
     AgencyReply,
     AgencyReview,
@@ -31,6 +30,7 @@ from fairpassage.registry.models import (
     Sanction,
 )
 from fairpassage.registry.redact import redact
+from fairpassage.registry.search_index import registry_changed
 
 STARS = ("fees_honesty", "contract_kept", "support")
 REVIEW_TEXT_MAX = 3000

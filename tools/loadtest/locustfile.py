@@ -1,5 +1,6 @@
-"""What 20 people at once do on Fair Passage: check fees, look up agencies, open the home page,
-file a grievance. Run by ``tools/loadtest/run.py`` (``make loadtest``), or by hand::
+"""What people at once do on Fair Passage: check fees, look up agencies, open the home page,
+file a grievance and follow it with its tracking code. Run by ``tools/loadtest/run.py``
+(``make loadtest``), or by hand::
 
     PYTHONPATH=. locust -f tools/loadtest/locustfile.py --host http://127.0.0.1:8000
 
@@ -8,26 +9,40 @@ and every grievance from a new one: the public rate limits count per address, an
 comes from many people, not from one address. Environment:
 
 - ``LOADTEST_WAIT``: seconds a person pauses between actions, ``min,max`` (default ``1,2``);
-- ``LOADTEST_MAX_REQUESTS``: stop after this many requests in all (default: no limit).
+- ``LOADTEST_MAX_REQUESTS``: stop after this many requests in all (default: no limit);
+- ``LOADTEST_FEE_CHECK``: a JSON file with the fee-check body (default: the test suite's example,
+  which needs the project's environment; the runner writes the file, so that a locust installed
+  apart from the project runs this file too).
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import os
 import random
 import secrets
 from typing import Any
 
 import gevent
+from bodies import grievance_body  # beside this file (locust puts its folder on the path)
 from locust import HttpUser, between, events, task
 from locust.env import Environment
 from requests.adapters import HTTPAdapter
 
-from tests.checks.conftest import EXAMPLE
 
-# The fee-check example of the test suite (a TITP contract with a lawful fee and a deposit).
-FEE_CHECK: dict[str, Any] = EXAMPLE
+def _fee_check() -> dict[str, Any]:
+    """The fee-check example of the test suite (a TITP contract with a lawful fee and a deposit)."""
+    path = os.environ.get("LOADTEST_FEE_CHECK")
+    if path:
+        with open(path, encoding="utf-8") as handle:  # noqa: PTH123 - no pathlib needed
+            return dict(json.load(handle))
+    from tests.checks.conftest import EXAMPLE  # noqa: PLC0415 - the project's environment
+
+    return EXAMPLE
+
+
+FEE_CHECK: dict[str, Any] = _fee_check()
 # How people type agency names: with and without accents, part of a licence number, Japanese.
 AGENCY_QUERIES = (
     "sao mai",
@@ -39,21 +54,6 @@ AGENCY_QUERIES = (
     "ミライ",
     "xuat khau lao dong",
 )
-STATEMENTS = (
-    "Công ty thu phí dịch vụ cao hơn hợp đồng và giữ hộ chiếu của tôi.",
-    "Nghiệp đoàn không trả lương làm thêm giờ trong ba tháng.",
-    "Tôi phải đặt cọc 30 triệu đồng trước khi xuất cảnh.",
-)
-
-
-def grievance_body() -> dict[str, Any]:
-    return {
-        "where_now": random.choice(("VN", "JP")),  # noqa: S311
-        "categories": ["fees_debt"],
-        "stage": "before_departure",
-        "statement": random.choice(STATEMENTS),  # noqa: S311
-        "contact": "",
-    }
 
 
 class SourceAddressAdapter(HTTPAdapter):
@@ -81,6 +81,7 @@ class Visitor(HttpUser):
     wait_time = between(*_wait())
 
     def on_start(self) -> None:
+        self.codes: list[str] = []
         self.new_address()
 
     def new_address(self) -> None:
@@ -108,11 +109,23 @@ class Visitor(HttpUser):
     @task(1)
     def grievance(self) -> None:
         self.new_address()  # a new person files each grievance
-        self.client.post(
+        response = self.client.post(
             "/api/grievances",
             json=grievance_body(),
             headers={"Idempotency-Key": secrets.token_urlsafe(24)},
             name="POST /api/grievances",
+        )
+        if response.status_code == 201:
+            self.codes.append(response.json()["tracking_code"])
+
+    @task(1)
+    def tracking(self) -> None:
+        if not self.codes:
+            return
+        self.client.post(
+            "/api/grievances/track",
+            json={"code": random.choice(self.codes)},  # noqa: S311
+            name="POST /api/grievances/track",
         )
 
 

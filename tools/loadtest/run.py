@@ -1,17 +1,25 @@
-"""`make loadtest`: Fair Passage under 20 people at once, on this machine, against its budget.
+"""`make loadtest`: Fair Passage under 50 people at once, on one server and then on two servers
+behind a load balancer, while a batch audit and a registry import run, against its budget.
 
-1. a throw-away PostgreSQL cluster on loopback (as the postgres user when run as root);
-2. `fairpassage setup` (migrations, reference data, the demo agencies) and collectstatic;
-3. gunicorn serving config.wsgi in production mode on 127.0.0.1;
-4. locust, headless, for a bounded time and a bounded count of requests (the fee-check API,
-   agency search, the home page, grievance submission);
-5. p50/p95/max and errors per endpoint from locust's CSV, written to reports/loadtest/
+1. a throw-away PostgreSQL cluster on loopback (as the postgres user when run as root), or the
+   empty database of ``DATABASE_URL`` when it is set;
+2. `fairpassage setup` (migrations, reference data, the demo agencies) and collectstatic; the
+   tables of a batch audit (``--engagements``) and two registry lists (``--registry`` each);
+3. one task worker (``manage.py db_worker``) for the whole run;
+4. "one": one gunicorn server; locust (``--users`` for ``--duration`` s: the fee-check API, agency
+   search, the home page, grievance submission and tracking) while a batch audit and a registry
+   import run; then the search answers with the imported records on every server (how long after
+   the import's end);
+5. "two": a second gunicorn server and HAProxy in front of both (round robin, the PROXY protocol
+   carrying the visitor's address); a rate limit counted across the servers and a session opened
+   on one server used on the other; then the same load and background work as in "one";
+6. per endpoint and topology p50/p95/max and errors from locust's CSV, written to ``--out``
    (report.md, p95.svg, summary.json) and printed beside the budget with the core count.
 
 Everything started is stopped at the end. Exit status 1 when a budget is missed or any request
 failed, 2 when the run itself could not be made.
 
-    .venv/bin/python tools/loadtest/run.py [--users 20] [--duration 60] [--max-requests 20000]
+    .venv/bin/python tools/loadtest/run.py [--users 50] [--duration 120] [--topology both]
 """
 
 from __future__ import annotations
@@ -33,14 +41,24 @@ import tempfile
 import time
 import urllib.parse
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+from report import Endpoint, failures, print_figures, read_stats, write_report
+from topology import (
+    Background,
+    HAProxy,
+    Worker,
+    job,
+    rate_limit_across,
+    session_across,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
-ENDPOINTS = ("POST /api/fee-checks", "GET /api/agencies?q=", "GET /vi/", "POST /api/grievances")
 
 
 class RunFailed(Exception):
@@ -147,7 +165,7 @@ def prepare(env: dict[str, str]) -> list[str]:
     say("fairpassage setup (migrations, reference data, demo agencies)")
     setup_env = {**env, "FAIRPASSAGE_ENV": "development", "DEBUG": "0"}
     setup = subprocess.run(  # noqa: S603
-        [str(BIN / "fairpassage"), "--lang", "en", "setup"],
+        [str(BIN / "python"), "-m", "fairpassage.cli", "--lang", "en", "setup"],
         cwd=ROOT,
         env=setup_env,
         check=False,
@@ -208,15 +226,19 @@ def request(
 
 
 class Gunicorn:
-    def __init__(self, workdir: Path, env: dict[str, str], workers: int) -> None:
+    def __init__(
+        self, workdir: Path, env: dict[str, str], workers: int, name: str = "gunicorn"
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = workdir / "gunicorn.log"
+        self.log = workdir / f"{name}.log"
         self.env = {**env, "FAIRPASSAGE_ENV": "production"}
         self.workers = workers
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
+        # --proxy-protocol: behind HAProxy (send-proxy) the visitor's address is REMOTE_ADDR;
+        # requests sent straight to the server, without the header, are served as they are.
         command = [
             str(BIN / "gunicorn"),
             "config.wsgi:application",
@@ -224,6 +246,7 @@ class Gunicorn:
             "--bind", f"127.0.0.1:{self.port}",
             "--log-level", "warning",
             "--timeout", "60",
+            "--proxy-protocol", "--proxy-allow-from", "127.0.0.1",
         ]  # fmt: skip
         with self.log.open("wb") as log:
             self.proc = subprocess.Popen(  # noqa: S603
@@ -269,238 +292,245 @@ class Gunicorn:
             self.proc.wait()
 
 
-@dataclass
-class Endpoint:
-    name: str
-    requests: int
-    failures: int
-    p50: float
-    p95: float
-    p99: float
-    max: float
-    rps: float
-    budget_ms: float
-
-    @property
-    def within(self) -> bool:
-        return self.requests > 0 and self.failures == 0 and self.p95 < self.budget_ms
+def locust_bin() -> str:
+    """The project's locust (the ``load`` extra), else one installed on the machine."""
+    found = BIN / "locust"
+    if found.exists():
+        return str(found)
+    other = shutil.which("locust")
+    if other is None:
+        raise RunFailed("locust is not installed (the project's `load` extra)")
+    return other
 
 
 def run_locust(
-    url: str, out: Path, users: int, duration: int, max_requests: int, wait: str
+    url: str,
+    out: Path,
+    prefix: str,
+    args: argparse.Namespace,
+    fee_check: Path,
+    background: Background,
+    watch: NewRecords,
 ) -> None:
-    say(f"locust: {users} users for {duration} s or {max_requests} requests, pauses of {wait} s")
+    say(f"locust: {args.users} users for {args.duration} s against {url}, pauses {args.wait} s")
     command = [
-        str(BIN / "locust"),
+        locust_bin(),
         "-f", str(LOCUSTFILE),
         "--headless",
-        "--users", str(users),
-        "--spawn-rate", str(users),
-        "--run-time", f"{duration}s",
+        "--users", str(args.users),
+        "--spawn-rate", str(args.users),
+        "--run-time", f"{args.duration}s",
         "--host", url,
-        "--csv", str(out / "locust"),
+        "--csv", str(out / prefix),
         "--only-summary",
         "--stop-timeout", "10",
         "--loglevel", "WARNING",
     ]  # fmt: skip
     env = {
         **os.environ,
-        "LOADTEST_MAX_REQUESTS": str(max_requests),
-        "LOADTEST_WAIT": wait,
-        "PYTHONPATH": str(ROOT),  # the locustfile takes the fee-check example from the tests
+        "LOADTEST_MAX_REQUESTS": str(args.max_requests),
+        "LOADTEST_WAIT": args.wait,
+        "LOADTEST_FEE_CHECK": str(fee_check),
+        "PYTHONPATH": str(ROOT),
     }
-    result = subprocess.run(command, cwd=ROOT, env=env, check=False, timeout=duration + 120)  # noqa: S603
-    if not (out / "locust_stats.csv").exists():
-        raise RunFailed(f"locust wrote no statistics (exit status {result.returncode})")
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)  # noqa: S603
+    deadline = time.monotonic() + args.duration + 120
+    while proc.poll() is None:
+        background.poll_ends()
+        watch.step()
+        if time.monotonic() > deadline:
+            proc.kill()
+            break
+        time.sleep(0.5)
+    background.poll_ends()
+    if not (out / f"{prefix}_stats.csv").exists():
+        raise RunFailed(f"locust wrote no statistics (exit status {proc.returncode})")
 
 
-def read_stats(out: Path, budget_ms: float) -> list[Endpoint]:
-    with (out / "locust_stats.csv").open(newline="", encoding="utf-8") as handle:
-        rows = {row["Name"]: row for row in csv.DictReader(handle)}
+class NewRecords:
+    """Once the import has ended, search each server for the last organisation of the imported
+    list (every 0.5 s, while the load runs and after) until all answer with it; the seconds
+    from the import's end (budget 60 s)."""
 
-    def number(row: dict[str, str], key: str) -> float:
-        value = row.get(key, "") or "0"
-        return float(value) if value != "N/A" else 0.0
+    def __init__(self, urls: list[str], csv_path: Path, background: Background) -> None:
+        with csv_path.open(encoding="utf-8", newline="") as handle:
+            *_rows, last = list(csv.DictReader(handle))
+        self.name = last["name"]
+        self.query = urllib.parse.urlencode({"q": last["licence_number"]})
+        self.pending = set(urls)
+        self.servers = len(urls)
+        self.background = background
+        self.seen_after: float | None = None
+        self.next_at = 0.0
 
-    endpoints = []
-    for name in ENDPOINTS:
-        row = rows.get(name, {})
-        endpoints.append(
-            Endpoint(
-                name=name,
-                requests=int(number(row, "Request Count")),
-                failures=int(number(row, "Failure Count")),
-                p50=number(row, "50%"),
-                p95=number(row, "95%"),
-                p99=number(row, "99%"),
-                max=number(row, "Max Response Time"),
-                rps=number(row, "Requests/s"),
-                budget_ms=budget_ms,
-            )
-        )
-    return endpoints
+    def step(self) -> None:
+        ended = self.background.outcome.get("import_ended_after_s")
+        if ended is None or not self.pending or time.monotonic() < self.next_at:
+            return
+        self.next_at = time.monotonic() + 0.5
+        for url in sorted(self.pending):
+            with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+                # A new loopback address each time: the search's rate limit counts per address.
+                source = f"127.77.{secrets.randbelow(250) + 1}.{secrets.randbelow(250) + 1}"
+                found = fetch_json(f"{url}/api/agencies?{self.query}", source=source)
+                if found and found[0]["name"] == self.name:
+                    self.pending.discard(url)
+        if not self.pending:
+            self.seen_after = time.monotonic() - (self.background.started + ended)
 
-
-def failures(out: Path) -> list[dict[str, str]]:
-    path = out / "locust_failures.csv"
-    if not path.exists():
-        return []
-    with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
-def svg_chart(endpoints: Sequence[Endpoint], budget_ms: float) -> str:
-    """Horizontal bars: p95 (and p50) per endpoint against the budget line."""
-    width, left, right, row_h, top = 760, 200, 40, 38, 40
-    scale_max = max([budget_ms * 1.25, *(e.p95 * 1.1 for e in endpoints)])
-    plot = width - left - right
-
-    def x(ms: float) -> float:
-        return left + plot * ms / scale_max
-
-    height = top + row_h * len(endpoints) + 40
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="13">',
-        "<title>p95 response time per endpoint against the budget</title>",
-        f'<text x="{left}" y="22" font-weight="bold">p95 response time (ms); '
-        f"dashed line: budget {budget_ms:g} ms</text>",
-    ]
-    for n, e in enumerate(endpoints):
-        y = top + n * row_h
-        colour = "#1b7f3b" if e.within else "#b3261e"
-        parts += [
-            f'<text x="{left - 8}" y="{y + 19}" text-anchor="end">{e.name}</text>',
-            f'<rect x="{left}" y="{y + 4}" width="{x(e.p95) - left:.1f}" height="22" '
-            f'fill="{colour}" opacity="0.85"/>',
-            f'<rect x="{left}" y="{y + 12}" width="{x(e.p50) - left:.1f}" height="6" '
-            'fill="#ffffff" opacity="0.7"/>',
-            f'<text x="{x(e.p95) + 6:.1f}" y="{y + 19}">{e.p95:g} ms</text>',
-        ]
-    bx = x(budget_ms)
-    parts += [
-        f'<line x1="{bx:.1f}" y1="{top - 6}" x2="{bx:.1f}" y2="{height - 30}" stroke="#222" '
-        'stroke-dasharray="6 4" stroke-width="1.5"/>',
-        f'<text x="{bx:.1f}" y="{height - 12}" text-anchor="middle">{budget_ms:g} ms</text>',
-        f'<text x="{left}" y="{height - 12}" fill="#555">white inner bar: p50</text>',
-        "</svg>",
-    ]
-    return "\n".join(parts) + "\n"
+    def wait(self, limit: float = 600) -> dict[str, Any]:
+        give_up = time.monotonic() + limit
+        while self.pending and time.monotonic() < give_up:
+            self.step()
+            time.sleep(0.1)
+        if self.seen_after is None:
+            return {"seconds": None, "within": False, "servers": self.servers}
+        seconds = round(self.seen_after, 1)
+        return {"seconds": seconds, "within": seconds <= 60, "servers": self.servers}
 
 
-def write_report(
-    out: Path,
-    endpoints: list[Endpoint],
-    failed: list[dict[str, str]],
-    settings: dict[str, Any],
-) -> None:
-    ok = all(e.within for e in endpoints)
-    lines = [
-        "# Load test",
-        "",
-        f"{settings['when']} · {settings['cores']} CPU cores · PostgreSQL on loopback · "
-        f"gunicorn {settings['workers']} workers · locust {settings['users']} users "
-        f"(pauses {settings['wait']} s) for {settings['duration']} s "
-        f"(at most {settings['max_requests']} requests), on the same machine; "
-        f"load average {settings['load_average_at_start']:g} before, "
-        f"{settings['load_average_at_end']:g} after",
-        "",
-        f"Budget: p95 under {settings['budget_ms']:g} ms for each endpoint, no error. "
-        f"Result: **{'met' if ok else 'missed'}**.",
-        "",
-        "| endpoint | requests | errors | p50 ms | p95 ms | p99 ms | max ms | req/s | budget |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
-    ]
-    for e in endpoints:
-        lines.append(
-            f"| `{e.name}` | {e.requests} | {e.failures} | {e.p50:g} | {e.p95:g} | {e.p99:g} "
-            f"| {e.max:.0f} | {e.rps:.1f} | {'✓' if e.within else '✗'} p95 < {e.budget_ms:g} |"
-        )
-    lines += ["", "![p95 per endpoint](p95.svg)", ""]
-    if settings["warnings"]:
-        lines += ["## Warnings", "", *(f"- {w}" for w in settings["warnings"]), ""]
-    if failed:
-        lines += ["## Errors", "", "| endpoint | error | count |", "|---|---|---:|"]
-        lines += [
-            f"| `{f.get('Name', '')}` | {f.get('Error', '')[:200]} | {f.get('Occurrences', '')} |"
-            for f in failed
-        ]
-        lines.append("")
-    lines += [
-        "Percentiles are locust's (rounded to two significant figures above 100 ms). The load",
-        "generator runs on the same cores as the server and the database, so the figures are",
-        "an upper bound of what the server alone would take.",
-        "",
-    ]
-    (out / "report.md").write_text("\n".join(lines), encoding="utf-8")
-    (out / "p95.svg").write_text(svg_chart(endpoints, settings["budget_ms"]), encoding="utf-8")
-    summary = {
-        **settings,
-        "met": ok,
-        "endpoints": [asdict(e) | {"within": e.within} for e in endpoints],
-    }
-    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-
-
-def print_figures(endpoints: list[Endpoint], cores: int, out: Path) -> None:
-    shown = out.relative_to(ROOT) if out.is_relative_to(ROOT) else out
-    print(f"\nLoad test on {cores} CPU cores (report: {shown}/report.md)")
-    print(
-        f"{'endpoint':<24} {'requests':>8} {'errors':>6} {'p50':>6} {'p95':>6} {'max':>7}  budget"
+def fetch_json(url: str, source: str = "127.0.0.1") -> Any:
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(
+        parts.hostname or "127.0.0.1", parts.port, timeout=10, source_address=(source, 0)
     )
-    for e in endpoints:
-        mark = "✓" if e.within else "✗"
-        print(
-            f"{e.name:<24} {e.requests:>8} {e.failures:>6} {e.p50:>5g}ms {e.p95:>5g}ms "
-            f"{e.max:>6.0f}ms  {mark} p95 < {e.budget_ms:g} ms, no error"
-        )
+    try:
+        connection.request("GET", f"{parts.path}?{parts.query}")
+        return json.loads(connection.getresponse().read())
+    finally:
+        connection.close()
+
+
+@dataclass
+class Run:
+    """What the phases share: the environment, the prepared files, the worker."""
+
+    args: argparse.Namespace
+    workdir: Path
+    env: dict[str, str]
+    out: Path
+    user: dict[str, str]
+    fee_check: Path
+    tables: Path
+    engagements: int
+
+
+def phase(run: Run, name: str, servers: list[Gunicorn], front: str, registry_csv: Path,
+          rows: int) -> tuple[dict[str, Any], Background]:  # fmt: skip
+    """Load through ``front`` while a batch audit and a registry import run."""
+    from bodies import grievance_body  # noqa: PLC0415 - as in the load
+
+    fee = json.loads(run.fee_check.read_text(encoding="utf-8"))
+    for server in servers:
+        server.warm_up(fee, grievance_body())
+    background = Background(run.env, run.user["username"], run.tables, registry_csv)
+    background.start()
+    say(f"{name}: batch audit of {run.engagements:,} engagements and import of {rows:,} started")
+    watch = NewRecords([s.url for s in servers], registry_csv, background)
+    run_locust(front, run.out, name, run.args, run.fee_check, background, watch)
+    outcome = background.finish(timeout=run.args.background_timeout)
+    outcome |= {"engagements": run.engagements, "registry_rows": rows}
+    if outcome["import"].get("completed"):
+        outcome["new_records"] = watch.wait()
+    say(f"{name}: {json.dumps(outcome)}")
+    return outcome, background
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--users", type=int, default=20)
-    parser.add_argument("--duration", type=int, default=60, help="seconds of load")
-    parser.add_argument("--max-requests", type=int, default=20000, help="stop after this many")
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--duration", type=int, default=120, help="seconds of load per topology")
+    parser.add_argument("--max-requests", type=int, default=200000, help="stop after this many")
     parser.add_argument("--wait", default="1,2", help="pause between actions, min,max seconds")
-    parser.add_argument("--workers", type=int, default=min(4, 2 * (os.cpu_count() or 1)))
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
+    parser.add_argument("--topology", choices=("one", "two", "both"), default="both")
+    parser.add_argument("--engagements", type=int, default=100_000, help="of the batch audit")
+    parser.add_argument("--registry", type=int, default=20_000, help="organisations imported")
+    parser.add_argument("--background-timeout", type=float, default=900)
     parser.add_argument("--budget-ms", type=float, default=100.0)
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "loadtest")
     args = parser.parse_args(argv)
 
     out: Path = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
-    for stale in out.glob("locust_*.csv"):
+    for stale in out.glob("*_stats*.csv"):
         stale.unlink()
     cores = os.cpu_count() or 1
     load_before = os.getloadavg()[0]
     workdir = Path(tempfile.mkdtemp(prefix="fairpassage-loadtest-"))
     postgres = Postgres(workdir)
-    server: Gunicorn | None = None
+    started: list[Gunicorn | HAProxy | Worker] = []
     warnings: list[str] = []
+    phases: dict[str, list[Endpoint]] = {}
+    background: dict[str, dict[str, Any]] = {}
+    checks: dict[str, Any] = {}
+    topologies = ["one", "two"] if args.topology == "both" else [args.topology]
     previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(2))
     try:
-        env = app_environment(workdir, postgres.start())
+        database = os.environ.get("DATABASE_URL") or postgres.start()
+        env = app_environment(workdir, database)
         warnings = prepare(env)
-        server = Gunicorn(workdir, env, args.workers)
-        server.start()
         sys.path[:0] = [str(Path(__file__).parent), str(ROOT)]
-        from locustfile import FEE_CHECK, grievance_body  # noqa: PLC0415 - as in the load
+        from tests.checks.conftest import EXAMPLE  # noqa: PLC0415 - the load's fee check
 
-        server.warm_up(FEE_CHECK, grievance_body())
-        run_locust(server.url, out, args.users, args.duration, args.max_requests, args.wait)
-        shutil.copy(server.log, out / "gunicorn.log")
+        fee_check = workdir / "fee-check.json"
+        fee_check.write_text(json.dumps(EXAMPLE), encoding="utf-8")
+        say(f"tables of {args.engagements:,} engagements, registry lists of {args.registry:,}")
+        tables = workdir / "tables"
+        counted = job(env, "tables", str(args.engagements), str(tables))
+        lists = {}
+        for n, name in enumerate(topologies):
+            lists[name] = workdir / f"registry-{name}.csv"
+            job(env, "registry", str(args.registry), str(101 + n), str(lists[name]))
+        run = Run(args, workdir, env, out, job(env, "audit-user"), fee_check, tables,
+                  counted["engagements"])  # fmt: skip
+        subprocess.run(  # noqa: S603
+            [str(BIN / "python"), "-m", "fairpassage.cli", "agencies", "build-index"],
+            cwd=ROOT, env={**env, "FAIRPASSAGE_ENV": "production"}, check=True,
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        worker = Worker(workdir, env)
+        worker.start()
+        started.append(worker)
+        first = Gunicorn(workdir, env, args.workers, name="gunicorn-1")
+        first.start()
+        started.append(first)
+        if "one" in topologies:
+            background["one"], _bg = phase(run, "one", [first], first.url, lists["one"],
+                                           args.registry)  # fmt: skip
+            phases["one"] = read_stats(out / "one_stats.csv", args.budget_ms)
+        if "two" in topologies:
+            second = Gunicorn(workdir, env, args.workers, name="gunicorn-2")
+            second.start()
+            started.append(second)
+            proxy = HAProxy(workdir, free_port(), [first.port, second.port])
+            proxy.start()
+            started.append(proxy)
+            say(f"HAProxy on {proxy.url} over {first.url} and {second.url}")
+            checks["rate_limit"] = rate_limit_across(
+                [first.url, second.url], limit=60, source="127.0.99.1"
+            )
+            checks["session"] = session_across(
+                [first.url, second.url], username=run.user["username"],
+                password=run.user["password"],
+            )  # fmt: skip
+            say(f"checks: {json.dumps(checks)}")
+            background["two"], _bg = phase(run, "two", [first, second], proxy.url, lists["two"],
+                                           args.registry)  # fmt: skip
+            phases["two"] = read_stats(out / "two_stats.csv", args.budget_ms)
+        for item in started:
+            if isinstance(item, (Gunicorn, Worker)):
+                shutil.copy(item.log, out / item.log.name)
     except (RunFailed, subprocess.CalledProcessError, OSError) as error:
         print(f"loadtest: {error}", file=sys.stderr)
         return 2
     finally:
-        if server is not None:
-            server.stop()
+        for item in reversed(started):
+            item.stop()
         postgres.stop()
         shutil.rmtree(workdir, ignore_errors=True)
         signal.signal(signal.SIGTERM, previous)
 
-    endpoints = read_stats(out, args.budget_ms)
-    failed = failures(out)
     settings = {
         "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cores": cores,
@@ -510,21 +540,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "duration": args.duration,
         "max_requests": args.max_requests,
         "budget_ms": args.budget_ms,
+        "engagements": args.engagements,
+        "registry": args.registry,
         "warnings": warnings,
         "load_average_at_start": round(load_before, 2),
         "load_average_at_end": round(os.getloadavg()[0], 2),
     }
-    write_report(out, endpoints, failed, settings)
-    print_figures(endpoints, cores, out)
-    print(
-        f"load average (1 min) before {settings['load_average_at_start']:g}, "
-        f"after {settings['load_average_at_end']:g}; {args.users} users, pauses {args.wait} s"
-    )
-    if failed:
-        print("errors:", file=sys.stderr)
-        for f in failed:
-            print(f"  {f.get('Name')}: {f.get('Error')} x{f.get('Occurrences')}", file=sys.stderr)
-    return 0 if all(e.within for e in endpoints) else 1
+    failed = {name: failures(out / f"{name}_failures.csv") for name in phases}
+    met = write_report(out, phases, failed, background, checks, settings)
+    print_figures(phases, cores, out)
+    return 0 if met else 1
 
 
 if __name__ == "__main__":

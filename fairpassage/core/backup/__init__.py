@@ -31,7 +31,7 @@ from fairpassage.core.backup.archive import (
     applied_migrations,
     archive_check,
     backed_up_models,
-    file_roots,
+    file_stores,
 )
 from fairpassage.core.backup.create import BackupResult, backup_create
 from fairpassage.core.backup.restore import RestoreResult, backup_restore
@@ -51,5 +51,5 @@ __all__ = [
     "backed_up_models",
     "backup_create",
     "backup_restore",
-    "file_roots",
+    "file_stores",
 ]

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.apps import apps
+from django.core.files.storage import Storage
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models.functions import Cast
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from fairpassage.core import crypto
 from fairpassage.core.fields import EncryptedTextField
+from fairpassage.core.files import private, walk
 
 FORMAT = "fairpassage-backup"
 FORMAT_VERSION = 1
@@ -88,20 +90,22 @@ def _columns(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     return [f for f in model._meta.concrete_fields if not getattr(f, "generated", False)]
 
 
-def file_roots() -> dict[str, Path]:
-    """Private file stores to copy beside the database, by name."""
-    roots: dict[str, Path] = {}
+def file_stores() -> dict[str, Storage]:
+    """Private file stores to copy beside the database, by name (named storages: a folder or
+    object storage; ``core/files.py``)."""
+    stores: dict[str, Storage] = {}
     if apps.is_installed("fairpassage.cases"):
-        from fairpassage.cases.storage import attachment_dir  # noqa: PLC0415 - optional app
-
-        roots["attachments"] = attachment_dir()
-    return roots
+        stores["attachments"] = private("attachments")
+    return stores
 
 
-def _files_under(root: Path) -> list[Path]:
-    if not root.is_dir():
-        return []
-    return sorted(p for p in root.rglob("*") if p.is_file())
+def stored_files(store: Storage) -> list[str]:
+    return list(walk(store))
+
+
+def store_label(store: Storage) -> str:
+    """Where a store keeps its files, for a message: its folder, else its kind."""
+    return str(getattr(store, "location", "") or type(store).__name__)
 
 
 def applied_migrations(using: str = DEFAULT_DB_ALIAS) -> dict[str, list[str]]:

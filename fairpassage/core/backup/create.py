@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
+from django.core.files.storage import Storage
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,12 +27,12 @@ from fairpassage.core.backup.archive import (
     ArchiveRefused,
     Progress,
     _columns,
-    _files_under,
     _rows,
     _seal,
     applied_migrations,
     backed_up_models,
-    file_roots,
+    file_stores,
+    stored_files,
 )
 from fairpassage.core.fields import EncryptedTextField
 from fairpassage.core.services import audit_record
@@ -88,9 +89,9 @@ def _stage_part(model: type[models.Model], using: str) -> tuple[IO[bytes], int, 
     return staged, rows, digest.hexdigest(), size
 
 
-def _sha256_file(path: Path) -> str:
+def _sha256_stored(store: Storage, name: str) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with store.open(name, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
@@ -147,14 +148,14 @@ def backup_create(
                     progress(label, rows)
         files = [
             {
-                "name": f"files/{root_name}/{p.relative_to(root).as_posix()}",
+                "name": f"files/{root_name}/{name}",
                 "root": root_name,
-                "path": p.relative_to(root).as_posix(),
-                "bytes": p.stat().st_size,
-                "sha256": _sha256_file(p),
+                "path": name,
+                "bytes": store.size(name),
+                "sha256": _sha256_stored(store, name),
             }
-            for root_name, root in file_roots().items()
-            for p in _files_under(root)
+            for root_name, store in file_stores().items()
+            for name in stored_files(store)
         ]
         manifest: dict[str, Any] = {
             "format": FORMAT,
@@ -181,7 +182,7 @@ def _write_archive(
     progress: Progress | None,
 ) -> None:
     partial = _partial_name(path, os.getpid())
-    roots = file_roots()
+    stores = file_stores()
     try:
         with partial.open("wb") as out:
             partial.chmod(0o600)
@@ -195,8 +196,7 @@ def _write_archive(
                     if progress is not None:
                         progress("archive", written)
                 for item in manifest["files"]:
-                    source = roots[item["root"]] / item["path"]
-                    with source.open("rb") as handle:
+                    with stores[item["root"]].open(item["path"], "rb") as handle:
                         _add(tar, item["name"], handle, int(item["bytes"]))
                     written += 1
                     if progress is not None:

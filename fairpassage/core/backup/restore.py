@@ -7,14 +7,14 @@ and the column, and the transaction leaves the database as it was.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files import File
+from django.core.files.storage import Storage
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
 from django.utils.translation import gettext as _
@@ -27,10 +27,11 @@ from fairpassage.core.backup.archive import (
     ArchiveRefused,
     Progress,
     _columns,
-    _files_under,
     applied_migrations,
     backed_up_models,
-    file_roots,
+    file_stores,
+    store_label,
+    stored_files,
 )
 from fairpassage.core.fields import EncryptedTextField
 from fairpassage.core.services import audit_record
@@ -93,10 +94,11 @@ def _refuse_unless_ready(manifest: dict[str, Any], using: str) -> dict[str, type
             _("the database is not empty: %(tables)s; restore only into a new, migrated database")
             % {"tables": ", ".join(filled[:5]) + (" …" if len(filled) > 5 else "")}
         )
-    for name, root in file_roots().items():
-        if _files_under(root):
+    for name, store in file_stores().items():
+        if stored_files(store):
             raise ArchiveRefused(
-                _("the %(name)s folder %(dir)s is not empty") % {"name": name, "dir": root}
+                _("the %(name)s folder %(dir)s is not empty")
+                % {"name": name, "dir": store_label(store)}
             )
     return models_now
 
@@ -218,40 +220,34 @@ def _check_readable(part: dict[str, Any], column: str, token: str) -> None:
         ) from exc
 
 
-def _stage_files(archive: Archive) -> dict[str, Path]:
-    """Extract the archive's files next to their final folders; ``{root name: staging dir}``."""
-    roots = file_roots()
-    staging: dict[str, Path] = {}
+def _write_files(archive: Archive) -> list[tuple[Storage, str]]:
+    """Write the archive's files into their stores (checked empty before), through the storage
+    API; what was written, to remove if the database part fails."""
+    stores = file_stores()
+    written: list[tuple[Storage, str]] = []
     try:
         for item in archive.manifest["files"]:
-            root = roots.get(item["root"])
-            if root is None:
+            store = stores.get(item["root"])
+            if store is None:
                 raise ArchiveRefused(
                     _("this version has no file store named %(name)r") % {"name": item["root"]}
                 )
-            if item["root"] not in staging:
-                root.parent.mkdir(parents=True, exist_ok=True)
-                staging[item["root"]] = Path(
-                    tempfile.mkdtemp(prefix=f".{root.name}.restore-", dir=root.parent)
+            saved = store.save(item["path"], File(archive.file_bytes(item), name=item["path"]))
+            written.append((store, saved))
+            if saved != item["path"]:
+                raise ArchiveRefused(
+                    _("the %(name)s folder %(dir)s is not empty")
+                    % {"name": item["root"], "dir": store_label(store)}
                 )
-            target = staging[item["root"]] / item["path"]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with target.open("wb") as out:
-                shutil.copyfileobj(archive.file_bytes(item), out)
     except BaseException:
-        for directory in staging.values():
-            shutil.rmtree(directory, ignore_errors=True)
+        _remove_files(written)
         raise
-    return staging
+    return written
 
 
-def _place_files(staging: dict[str, Path]) -> None:
-    roots = file_roots()
-    for name, directory in staging.items():
-        root = roots[name]
-        if root.exists():
-            root.rmdir()  # checked empty before the restore began
-        directory.replace(root)
+def _remove_files(written: list[tuple[Storage, str]]) -> None:
+    for store, name in written:
+        store.delete(name)
 
 
 def backup_restore(
@@ -264,7 +260,7 @@ def backup_restore(
         manifest = archive.manifest
         models_now = _refuse_unless_ready(manifest, using)
         result = RestoreResult(manifest=manifest)
-        staging = _stage_files(archive)
+        written = _write_files(archive)
         try:
             connection = connections[using]
             with transaction.atomic(using=using):
@@ -302,16 +298,13 @@ def backup_restore(
                     },
                 )
         except DatabaseError as exc:  # a deferred constraint checked at commit
-            for directory in staging.values():
-                shutil.rmtree(directory, ignore_errors=True)
+            _remove_files(written)
             raise ArchiveRefused(
                 _("the archive's rows are inconsistent: %(error)s") % {"error": _first_line(exc)}
             ) from exc
         except BaseException:
-            for directory in staging.values():
-                shutil.rmtree(directory, ignore_errors=True)
+            _remove_files(written)
             raise
-        _place_files(staging)
         result.files = len(manifest["files"])
     ContentType.objects.clear_cache()
     return result
