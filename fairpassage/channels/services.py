@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from fairpassage.cases.choices import Status
 from fairpassage.cases.models import Case, Message
 from fairpassage.channels import clients, tasks
-from fairpassage.channels.messages import Incoming, Outgoing, QuickReply
+from fairpassage.channels.messages import STATE_LANGUAGE, Incoming, Outgoing, QuickReply
 from fairpassage.channels.models import (
     ChannelAccount,
     ChannelEvent,
@@ -277,7 +277,8 @@ def _process(event: ChannelEvent, respond: Responder) -> str:
         site_url=settings.SITE_URL,
     )
     conversation.state = dict(reply.state)
-    chosen = str(reply.state.get("language", "")) if isinstance(reply.state, dict) else ""
+    state = reply.state if isinstance(reply.state, dict) else {}
+    chosen = str(state.get(STATE_LANGUAGE, ""))
     if chosen in LANGUAGES:
         conversation.language = chosen
     conversation.offered = [q.payload for m in reply.messages for q in m.quick_replies]
