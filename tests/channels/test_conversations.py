@@ -8,19 +8,34 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+import requests
 from django.conf import settings
+from django.db import close_old_connections, connection
 from django.test import Client
+from django.test.testcases import _StaticFilesHandler
+from django.utils import timezone
 
 from fairpassage.cases import codes
 from fairpassage.cases import services as case_services
 from fairpassage.cases.choices import MessageSender
 from fairpassage.cases.models import Case
-from fairpassage.channels.models import ChannelAccount, ChannelEvent, Conversation, EventStatus
+from fairpassage.channels.models import (
+    ChannelAccount,
+    ChannelEvent,
+    Conversation,
+    EventStatus,
+    OutboundMessage,
+    OutboundStatus,
+)
+from fairpassage.channels.webhooks import sender_hash
 from fairpassage.checks.templatetags.checks_tags import vnd
 from fairpassage.core import services as core_services
 from fairpassage.core.models import Country, Organisation, Role, User
@@ -28,6 +43,7 @@ from tests.channels import payloads as p
 from tests.channels.conftest import StandIns, _account
 from tests.channels.dialogue_helpers import fresh_state, translated
 from tests.channels.standin import Call, ProviderStandIn
+from tests.channels.test_concurrency import DISTINCT, WideServerThread, _workers
 from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -335,3 +351,117 @@ def test_another_sender_on_the_same_account_never_hears_of_the_case(
     assert (
         Conversation.objects.filter(account=worker.account).exclude(pk=mine.pk).get().case is None
     )
+
+
+# --- 200 concurrent deliveries of grievance-filing messages ----------------------------------
+
+
+@pytest.fixture
+def live() -> Iterator[str]:
+    thread = WideServerThread("127.0.0.1", _StaticFilesHandler)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait()
+    if thread.error:
+        raise thread.error
+    yield f"http://127.0.0.1:{thread.port}"
+    thread.terminate()
+
+
+def _at_the_last_step(account: ChannelAccount, user: str, n: int) -> None:
+    """A sender who answered every question of "report a problem" but the agency's name."""
+    conversation = Conversation(
+        account=account,
+        sender_hash=sender_hash(provider=account.provider, account_id=account.pk, user_id=user),
+        recipient=user,
+        last_activity=timezone.now(),
+        offered=["skip"],
+    )
+    conversation.state = {
+        "v": 1,
+        "lang": "vi",
+        "flow": "report",
+        "step": "agency",
+        "data": {
+            "key": codes.new_idempotency_key(),
+            "urgent": n % 5 == 0,
+            "where": "VN",
+            "categories": ["wages"],
+            "stage": "in_japan",
+            "statement": f"Công ty nợ lương người lao động số {n}.",
+        },
+    }
+    conversation.save()
+
+
+def _skip(n: int, account: ChannelAccount, user: str) -> tuple[str, bytes, dict[str, str]]:
+    """The n-th sender's last answer ("skip" the agency's name), signed for its provider."""
+    provider = account.provider
+    if provider == "line":
+        raw = p.line_body(p.line_text("skip", event_id=f"01HX{n:05d}", user=user))
+        headers = p.line_headers(raw)
+    elif provider == "zalo":
+        event = p.zalo_event("user_send_text", msg_id=f"zx{n}", user=user, message={"text": "skip"})
+        raw = p.body(event)
+        headers = p.zalo_headers(raw, timestamp=str(event["timestamp"]))
+    else:
+        item = p.messenger_item(psid=user, message={"mid": f"m.x{n}", "text": "bỏ qua"})
+        raw = p.messenger_body(item)
+        headers = p.messenger_headers(raw)
+    headers["Content-Type"] = "application/json"
+    return f"/channels/{provider}/{account.pk}/", raw, headers
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_hundred_concurrent_deliveries_file_one_grievance_per_event(
+    live: str, apis: StandIns
+) -> None:
+    vn = OrganisationFactory.create(slug="vn-support", country=Country.VIET_NAM)
+    accounts = [_account(vn, provider) for provider in PROVIDERS]
+    senders = []
+    for n in range(DISTINCT):
+        account, user = accounts[n % 3], f"{7000 + n}"
+        _at_the_last_step(account, user, n)
+        senders.append((account, user))
+    jobs = [_skip(n, *senders[n]) for n in range(DISTINCT) for _twice in range(2)]
+    start = threading.Event()
+
+    def send(job: tuple[str, bytes, dict[str, str]]) -> int:
+        path, raw, headers = job
+        start.wait()
+        try:
+            return requests.post(live + path, data=raw, headers=headers, timeout=120).status_code
+        finally:
+            connection.close()
+
+    close_old_connections()
+    began = time.monotonic()
+    with ThreadPoolExecutor(max_workers=_workers(len(jobs))) as pool:
+        futures = [pool.submit(send, job) for job in jobs]
+        start.set()
+        statuses = [f.result() for f in futures]
+    seconds = time.monotonic() - began
+    assert statuses == [200] * len(jobs)
+    assert ChannelEvent.objects.count() == DISTINCT
+    events = dict(ChannelEvent.objects.values_list("status", "error").distinct())
+    assert events == {EventStatus.DONE: ""}, events
+    assert Case.objects.count() == DISTINCT
+    assert Case.objects.filter(organisation=vn, categories=["wages"]).count() == DISTINCT
+    assert Case.objects.filter(urgent=True).count() == DISTINCT // 5
+    statements = set(Case.objects.values_list("statement", flat=True))
+    assert statements == {f"Công ty nợ lương người lao động số {n}." for n in range(DISTINCT)}
+    # every sender got its own tracking code in its own chat, once, and nothing failed
+    assert not OutboundMessage.objects.exclude(status=OutboundStatus.SENT).exists()
+    codes_heard: dict[str, list[str]] = {}
+    for provider in PROVIDERS:
+        for call in _api(apis, provider).calls:
+            assert call.authorised
+            who = recipient_of(provider, call)
+            for text in texts_of(provider, call):
+                codes_heard.setdefault(who, []).extend(CODE.findall(text))
+    hashes = set(Case.objects.values_list("tracking_hash", flat=True))
+    for n, (_account_of, user) in enumerate(senders):
+        who = f"reply-01HX{n:05d}" if n % 3 == 0 else user
+        (code,) = codes_heard[who]
+        assert codes.tracking_hash(code) in hashes
+    print(f"200 concurrent grievance deliveries on {connection.vendor}: {seconds:.1f} s")
