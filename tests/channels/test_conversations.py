@@ -353,6 +353,37 @@ def test_another_sender_on_the_same_account_never_hears_of_the_case(
     )
 
 
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_a_long_statement_is_filed_whole(
+    client: Client,
+    provider: str,
+    vn: Organisation,
+    apis: StandIns,
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    """A statement as long as a provider lets a person write (LINE: 5000 characters, Zalo and
+    Messenger: 2000) and as the web form takes is filed whole, not refused as too long (which
+    asked her to send it in parts, and the second part became the agency's name)."""
+    limit = 5000 if provider == "line" else 2000
+    worker = _worker(client, provider, vn, apis, django_capture_on_commit_callbacks, "3003")
+    worker.send("Xin chào")
+    worker.tap("vi")
+    worker.tap("report")
+    worker.tap("no")
+    worker.tap("JP")
+    worker.tap("wages")
+    worker.tap("in_japan")
+    sentence = "Công ty không trả lương làm thêm giờ và giữ hộ chiếu của tôi. "
+    statement = (sentence * (limit // len(sentence) + 1))[:limit].strip()
+    asked = worker.send(statement)
+    agency = "The name of the agency or employer, if you know it. Otherwise tap Skip."
+    assert translated("vi", agency) in asked
+    done = worker.tap("skip")
+    _code_in(done)
+    case = Case.objects.get()
+    assert case.statement == statement and case.agency_name == ""
+
+
 # --- 200 concurrent deliveries of grievance-filing messages ----------------------------------
 
 
