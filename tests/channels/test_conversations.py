@@ -31,10 +31,12 @@ from fairpassage.channels.models import (
     ChannelAccount,
     ChannelEvent,
     Conversation,
+    ConversationMessage,
     EventStatus,
     OutboundMessage,
     OutboundStatus,
 )
+from fairpassage.channels.services import without_codes
 from fairpassage.channels.webhooks import sender_hash
 from fairpassage.checks.templatetags.checks_tags import vnd
 from fairpassage.core import services as core_services
@@ -265,8 +267,43 @@ def test_a_grievance_filed_linked_and_answered_in_the_chat(
     assert translated(language, "Your message is sent.") in sent
     (mine,) = case.messages.filter(sender=MessageSender.GRIEVANT)
     assert mine.body == answer
-    # the code was shown once: no later message carries it again
+    # the code was shown once: no later message carries it again, and nothing keeps it
     assert sum(code in text for text in worker.heard) == 1
+    assert _kept_codes(code) == []
+
+
+def _kept_codes(code: str) -> list[str]:
+    """Chat text the layer keeps (events, messages, sent payloads) that holds ``code``."""
+    kept = [m.text for m in ConversationMessage.objects.all()]
+    kept += [e.text or "" for e in ChannelEvent.objects.all()]
+    kept += [o.payload for o in OutboundMessage.objects.all()]
+    return [text for text in kept if codes.normalise(code) in codes.normalise(text)]
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_a_report_followed_with_its_code_typed_in_the_chat(
+    client: Client,
+    provider: str,
+    vn: Organisation,
+    apis: StandIns,
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    """Without consent she follows with the code, typed as people type it; the layer keeps
+    neither the code it sent nor the one she typed (the case keeps only its keyed hash)."""
+    worker = _worker(client, provider, vn, apis, django_capture_on_commit_callbacks, "5005")
+    code = _code_in(_report_in_vietnamese(worker))
+    worker.tap("no")  # not linked
+    case = Case.objects.get()
+    case_services.staff_message_post(
+        actor=_case_worker(vn), case=case, body="Chị gửi ảnh biên lai nhé.", language="vi"
+    )
+    worker.tap("follow")
+    status = worker.send(code.lower().replace("-", " "))
+    assert "Chị gửi ảnh biên lai nhé." in status
+    worker.send("Tôi sẽ gửi ảnh.")
+    (mine,) = case.messages.filter(sender=MessageSender.GRIEVANT)
+    assert mine.body == "Tôi sẽ gửi ảnh."
+    assert _kept_codes(code) == []
 
 
 def _fee_check_in_vietnamese(worker: Worker) -> str:
@@ -496,3 +533,15 @@ def test_two_hundred_concurrent_deliveries_file_one_grievance_per_event(
         (code,) = codes_heard[who]
         assert codes.tracking_hash(code) in hashes
     print(f"200 concurrent grievance deliveries on {connection.vendor}: {seconds:.1f} s")
+
+
+def test_only_tracking_codes_are_left_out_of_kept_chat_text() -> None:
+    code = codes.display(codes.code_for_key(codes.new_idempotency_key()))
+    typed = code.lower().replace("-", " ")
+    kept = without_codes(f"Mã: {code}. Tôi gõ lại: {typed}!")
+    assert kept == "Mã: […]. Tôi gõ lại: […]!"
+    ordinary = (
+        "Công ty thu 120.000.000 đồng, gọi 0912 345 678 hoặc +84 24 3942 4262; "
+        "hợp đồng số HD-2025-000123"
+    )
+    assert without_codes(ordinary) == ordinary
