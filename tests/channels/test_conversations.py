@@ -545,3 +545,41 @@ def test_only_tracking_codes_are_left_out_of_kept_chat_text() -> None:
         "hợp đồng số HD-2025-000123"
     )
     assert without_codes(ordinary) == ordinary
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_tap_on_the_last_step_files_once_and_shows_the_code_once(
+    live: str, apis: StandIns
+) -> None:
+    """Each sender taps "skip" twice (two distinct events) at once: one grievance each, its
+    code sent once, the second tap answered as the next question's wrong answer."""
+    vn = OrganisationFactory.create(slug="vn-support", country=Country.VIET_NAM)
+    account = _account(vn, "messenger")
+    senders = 20
+    for n in range(senders):
+        _at_the_last_step(account, f"{9000 + n}", n)
+    jobs = [_skip(1000 + 2 * n + t, account, f"{9000 + n}") for n in range(senders) for t in (0, 1)]
+    start = threading.Event()
+
+    def send(job: tuple[str, bytes, dict[str, str]]) -> int:
+        path, raw, headers = job
+        start.wait()
+        try:
+            return requests.post(live + path, data=raw, headers=headers, timeout=120).status_code
+        finally:
+            connection.close()
+
+    close_old_connections()
+    with ThreadPoolExecutor(max_workers=_workers(len(jobs))) as pool:
+        futures = [pool.submit(send, job) for job in jobs]
+        start.set()
+        statuses = [f.result() for f in futures]
+    assert statuses == [200] * len(jobs)
+    assert Case.objects.count() == senders
+    events = list(ChannelEvent.objects.values_list("status", "error"))
+    assert events == [(EventStatus.DONE, "")] * len(jobs), events
+    heard: dict[str, list[str]] = {}
+    for call in apis.messenger.calls:
+        for text in texts_of("messenger", call):
+            heard.setdefault(recipient_of("messenger", call), []).extend(CODE.findall(text))
+    assert all(len(heard[f"{9000 + n}"]) == 1 for n in range(senders)), heard
