@@ -22,6 +22,7 @@ from django.db import close_old_connections, connection
 from django.test import Client
 from django.test.testcases import _StaticFilesHandler
 from django.utils import timezone
+from django.utils.translation import override
 
 from fairpassage.cases import codes
 from fairpassage.cases import services as case_services
@@ -322,31 +323,54 @@ def _fee_check_in_vietnamese(worker: Worker) -> str:
     return worker.tap("done")
 
 
+def _fee_check_in_japanese(worker: Worker) -> str:
+    worker.send("こんにちは")
+    worker.send("日本語")
+    worker.send("2")  # typed number of the menu: check my fees
+    worker.send("1")  # TITP
+    worker.send("1")  # stage 1
+    worker.send("3年")
+    worker.send("18万円")
+    worker.send("2025年6月1日")
+    worker.send("120.000.000")
+    worker.send("サービス料")
+    worker.send("10万円")
+    worker.tap("deposit")
+    return worker.tap("done")
+
+
+@pytest.mark.parametrize("language", ["vi", "ja"])
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_a_fee_check_ends_with_a_link_that_opens_the_result(
     client: Client,
     provider: str,
+    language: str,
     vn: Organisation,
     apis: StandIns,
     django_capture_on_commit_callbacks: Capture,
 ) -> None:
     worker = _worker(client, provider, vn, apis, django_capture_on_commit_callbacks, "8080")
-    summary = _fee_check_in_vietnamese(worker)
+    check = _fee_check_in_vietnamese if language == "vi" else _fee_check_in_japanese
+    summary = check(worker)
     site = settings.SITE_URL
     links = re.findall(re.escape(site) + r"/\S+", summary)
     assert len(links) == 1, summary
-    opened = Client().get(links[0].removeprefix(site))
+    path = links[0].removeprefix(site)
+    assert path.startswith(f"/{language}/chat/check/")
+    opened = Client().get(path)
     assert opened.status_code == 200
     report = opened.context["report"]
     assert report["summary"]["status"] == "violation"
-    assert report["summary"]["total_paid_vnd"] == 150_000_000
-    excess = vnd(report["summary"]["excess_vnd"])
+    with override(language):
+        excess = vnd(report["summary"]["excess_vnd"])
+        total = vnd(report["summary"]["total_paid_vnd"])
     html = opened.content.decode()
     assert 'id="result"' in html and excess in html  # the amount over the limit, on the page
-    assert (
-        translated("vi", "You paid %(excess)s more than the law allows.") % {"excess": excess}
-        in summary
-    )
+    assert excess in summary and total in summary
+    if language == "vi":
+        assert report["summary"]["total_paid_vnd"] == 150_000_000
+        sentence = translated("vi", "You paid %(excess)s more than the law allows.")
+        assert sentence % {"excess": excess} in summary
     assert not Case.objects.exists()
 
 
