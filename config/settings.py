@@ -228,8 +228,10 @@ BATCH_AUDIT_STALE_SECONDS = int(os.environ.get("BATCH_AUDIT_STALE_SECONDS", "120
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 # Days chat text, events and idle conversations are kept; `fairpassage channels-purge` deletes them.
 CHANNEL_RETENTION_DAYS = int(os.environ.get("CHANNEL_RETENTION_DAYS", "90"))
-# Longest message read (characters); a longer one gets a fixed, polite answer.
-CHANNEL_MAX_TEXT = int(os.environ.get("CHANNEL_MAX_TEXT", "2000"))
+# Longest message read (characters); a longer one gets a fixed, polite answer. The default is
+# the longest a LINE user can send and the longest statement the grievance form takes: a worker
+# writes what happened in one message, which the dialogue files whole.
+CHANNEL_MAX_TEXT = int(os.environ.get("CHANNEL_MAX_TEXT", "5000"))
 # Events answered per minute: per sender, and per account (a flood is stored, not answered).
 CHANNEL_RATE_PER_SENDER = int(os.environ.get("CHANNEL_RATE_PER_SENDER", "20"))
 CHANNEL_RATE_PER_ACCOUNT = int(os.environ.get("CHANNEL_RATE_PER_ACCOUNT", "600"))

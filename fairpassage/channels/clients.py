@@ -18,6 +18,9 @@ from django.conf import settings
 from fairpassage.channels.messages import Outgoing
 
 LINE_MAX_MESSAGES = 5  # per reply or push call
+LINE_TEXT_MAX = 5000  # characters of one text message
+ZALO_TEXT_MAX = 2000
+MESSENGER_TEXT_MAX = 2000
 QUICK_REPLIES_MAX = 13  # LINE and Messenger both stop at 13
 LABEL_MAX = 20
 
@@ -55,14 +58,52 @@ def _post(url: str, *, headers: dict[str, str], body: dict[str, Any]) -> dict[st
 
 
 def _text(message: Outgoing) -> str:
-    return f"{message.text}\n{message.url}" if message.url else message.text
+    """The message's text, with its link at the end unless the text already shows it."""
+    if message.url and message.url not in message.text:
+        return f"{message.text}\n{message.url}"
+    return message.text
+
+
+def pieces(message: Outgoing, limit: int) -> list[Outgoing]:
+    """A message longer than the provider takes, cut between lines into several, its buttons
+    under the last one: a link or a sentence is never cut off (only a single line longer than
+    ``limit`` is cut)."""
+    text = _text(message)
+    if len(text) <= limit:
+        return [Outgoing(text=text, quick_replies=message.quick_replies)]
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current.strip():
+                parts.append(current)
+            current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    parts.append(current)
+    texts = [part.strip("\n") for part in parts if part.strip()] or [""]
+    last = len(texts) - 1
+    return [
+        Outgoing(text=t, quick_replies=message.quick_replies if n == last else ())
+        for n, t in enumerate(texts)
+    ]
+
+
+def _split(messages: Sequence[Outgoing], limit: int) -> list[Outgoing]:
+    return [piece for message in messages for piece in pieces(message, limit)]
 
 
 # --- LINE ------------------------------------------------------------------------------------
 
 
 def line_render(message: Outgoing) -> dict[str, Any]:
-    rendered: dict[str, Any] = {"type": "text", "text": _text(message)[:5000]}
+    rendered: dict[str, Any] = {"type": "text", "text": _text(message)[:LINE_TEXT_MAX]}
     if message.quick_replies:
         rendered["quickReply"] = {
             "items": [
@@ -87,7 +128,7 @@ def line_send(
     """Answer with the event's reply token when there is one, else push to the user."""
     base = settings.CHANNEL_LINE_API_URL.rstrip("/")
     headers = {"Authorization": f"Bearer {token}"}
-    rendered = [line_render(m) for m in messages]
+    rendered = [line_render(m) for m in _split(messages, LINE_TEXT_MAX)]
     for start in range(0, len(rendered), LINE_MAX_MESSAGES):
         chunk = rendered[start : start + LINE_MAX_MESSAGES]
         if reply_token and start == 0:
@@ -102,7 +143,7 @@ def line_send(
 
 
 def zalo_render(message: Outgoing) -> dict[str, Any]:
-    rendered: dict[str, Any] = {"text": _text(message)[:2000]}
+    rendered: dict[str, Any] = {"text": _text(message)[:ZALO_TEXT_MAX]}
     if message.quick_replies:
         # buttons that send their payload back as the user's text ("oa.query.hide")
         rendered["attachment"] = {
@@ -122,7 +163,7 @@ def zalo_send(*, token: str, recipient: str, messages: Sequence[Outgoing]) -> No
     address: dict[str, Any] = {"user_id": recipient}
     if recipient.startswith("anonymous:"):  # webhooks.ZALO_ANONYMOUS
         address = json.loads(recipient.removeprefix("anonymous:"))
-    for message in messages:
+    for message in _split(messages, ZALO_TEXT_MAX):
         body = {"recipient": address, "message": zalo_render(message)}
         answer = _post(f"{base}/v3.0/oa/message/cs", headers={"access_token": token}, body=body)
         error = answer.get("error", 0)
@@ -134,7 +175,7 @@ def zalo_send(*, token: str, recipient: str, messages: Sequence[Outgoing]) -> No
 
 
 def messenger_render(message: Outgoing) -> dict[str, Any]:
-    rendered: dict[str, Any] = {"text": _text(message)[:2000]}
+    rendered: dict[str, Any] = {"text": _text(message)[:MESSENGER_TEXT_MAX]}
     if message.quick_replies:
         rendered["quick_replies"] = [
             {"content_type": "text", "title": r.label[:LABEL_MAX], "payload": r.payload}
@@ -145,7 +186,7 @@ def messenger_render(message: Outgoing) -> dict[str, Any]:
 
 def messenger_send(*, token: str, recipient: str, messages: Sequence[Outgoing]) -> None:
     base = settings.CHANNEL_MESSENGER_API_URL.rstrip("/")
-    for message in messages:
+    for message in _split(messages, MESSENGER_TEXT_MAX):
         body = {
             "recipient": {"id": recipient},
             "messaging_type": "RESPONSE",

@@ -15,6 +15,9 @@ Provider = Literal["line", "zalo", "messenger"]
 # payload); "follow": the worker added the account; "unsupported": media, stickers and other
 # events the project does not handle (answered with a polite fixed message).
 Kind = Literal["text", "postback", "follow", "unsupported"]
+# The key of the dialogue's state that holds the language the worker chose: the channel layer
+# reads it to write its own fixed answers and staff replies in that language.
+STATE_LANGUAGE = "lang"
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import datetime as dt
 import importlib
 import json
 import logging
+import re
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any, Protocol
@@ -23,10 +24,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from fairpassage.cases import codes
 from fairpassage.cases.choices import Status
 from fairpassage.cases.models import Case, Message
 from fairpassage.channels import clients, tasks
-from fairpassage.channels.messages import Incoming, Outgoing, QuickReply
+from fairpassage.channels.messages import STATE_LANGUAGE, Incoming, Outgoing, QuickReply
 from fairpassage.channels.models import (
     ChannelAccount,
     ChannelEvent,
@@ -86,6 +88,26 @@ def _fixed(text: Any, language: str, **params: Any) -> Outgoing:
     with translation.override(language):
         rendered = str(text)
     return Outgoing(text=rendered % params if params else rendered)
+
+
+# --- what is kept of chat text ---------------------------------------------------------------
+
+# 20 letters and digits, as shown (``ABCD-EFGH-…``) or typed (spaces, no hyphens, lower case)
+_CODE_LIKE = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z]{4}(?:[ -]?[0-9A-Za-z]{4}){4}(?![0-9A-Za-z])")
+CODE_KEPT_AS = "[…]"
+
+
+def without_codes(text: str) -> str:
+    """Chat text as the layer keeps it: a tracking code, sent once by the dialogue or typed by
+    the worker to follow a report, is never kept (the case keeps only its keyed hash). A word
+    of 20 Latin letters (rare in Vietnamese, absent from Japanese) is left out too: losing it
+    from a log is the lesser harm."""
+
+    def hide(match: re.Match[str]) -> str:
+        found = match.group(0)
+        return CODE_KEPT_AS if codes.is_well_formed(found) else found
+
+    return _CODE_LIKE.sub(hide, text)
 
 
 # --- accounts --------------------------------------------------------------------------------
@@ -268,7 +290,7 @@ def _process(event: ChannelEvent, respond: Responder) -> str:
     incoming = _incoming(event, conversation)
     if incoming.text:
         ConversationMessage.objects.create(
-            conversation=conversation, direction=Direction.IN, text=incoming.text
+            conversation=conversation, direction=Direction.IN, text=without_codes(incoming.text)
         )
     reply = respond(
         state=conversation.state,
@@ -277,7 +299,8 @@ def _process(event: ChannelEvent, respond: Responder) -> str:
         site_url=settings.SITE_URL,
     )
     conversation.state = dict(reply.state)
-    chosen = str(reply.state.get("language", "")) if isinstance(reply.state, dict) else ""
+    state = reply.state if isinstance(reply.state, dict) else {}
+    chosen = str(state.get(STATE_LANGUAGE, ""))
     if chosen in LANGUAGES:
         conversation.language = chosen
     conversation.offered = [q.payload for m in reply.messages for q in m.quick_replies]
@@ -294,7 +317,8 @@ def _finish(event: ChannelEvent, status: str, *, error: str = "") -> str:
     event.error = error[:200]
     event.processed_at = timezone.now()
     event.reply_token = ""  # spent or expired: not kept
-    event.save(update_fields=["status", "error", "processed_at", "reply_token"])
+    event.text = without_codes(event.text or "")
+    event.save(update_fields=["status", "error", "processed_at", "reply_token", "text"])
     return status
 
 
@@ -343,7 +367,7 @@ def _queue(
     )
     for message in messages:
         ConversationMessage.objects.create(
-            conversation=conversation, direction=Direction.OUT, text=message.text
+            conversation=conversation, direction=Direction.OUT, text=without_codes(message.text)
         )
     transaction.on_commit(lambda: tasks.enqueue_send(outbound.pk))
     return outbound
@@ -390,6 +414,10 @@ def outbound_send(*, outbound_id: int) -> str:
         else:
             outbound.status = OutboundStatus.SENT
             outbound.sent_at = timezone.now()
+            sent = _decode(outbound.payload)
+            outbound.payload = _encode(
+                [dataclasses.replace(m, text=without_codes(m.text)) for m in sent]
+            )
             outbound.next_try_at = None
             outbound.last_error = ""
         outbound.reply_token = ""

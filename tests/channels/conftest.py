@@ -45,7 +45,7 @@ class EchoDialogue:
             quick_replies=(QuickReply(label="Menu", payload="menu:main"),),
         )
         link, self.link_case_id = self.link_case_id, None
-        return EchoReply({"turns": turns, "language": "vi"}, [answer], link)
+        return EchoReply({"turns": turns, "lang": "vi"}, [answer], link)
 
 
 @pytest.fixture

@@ -19,6 +19,14 @@ class Call:
     authorised: bool
 
 
+class WideHTTPServer(ThreadingHTTPServer):
+    """A listen queue as long as a provider's: the default (5) resets connections when many
+    answers go out at once, which says nothing about the application."""
+
+    request_queue_size = 512
+    daemon_threads = True
+
+
 @dataclass
 class ProviderStandIn:
     token: str
@@ -27,7 +35,7 @@ class ProviderStandIn:
     failures: list[int] = field(default_factory=list)
     zalo_error: int = 0
     url: str = ""
-    _server: ThreadingHTTPServer | None = None
+    _server: WideHTTPServer | None = None
 
     def start(self) -> ProviderStandIn:
         stand_in = self
@@ -58,7 +66,7 @@ class ProviderStandIn:
             def log_message(self, format: str, *args: Any) -> None:
                 return
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = WideHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self

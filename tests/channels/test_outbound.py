@@ -11,10 +11,12 @@ import pytest
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from fairpassage.channels import services
+from fairpassage.channels import clients, services
+from fairpassage.channels.messages import Outgoing, QuickReply
 from fairpassage.channels.models import ChannelAccount, OutboundMessage, OutboundStatus
 from fairpassage.core import services as core_services
 from fairpassage.core.models import Organisation, Role
+from tests.channels import payloads
 from tests.channels.conftest import DUMMY_TASKS, EchoDialogue, StandIns
 from tests.channels.helpers import deliver_line, deliver_messenger, deliver_zalo
 from tests.factories import OrganisationFactory, UserFactory, login_verified
@@ -197,3 +199,36 @@ def test_failures_page_shows_each_reader_their_organisations_failures(
     client.logout()
     answer = client.get("/en/channels/failures/")
     assert answer.status_code == 302 and "/login/" in answer["Location"]
+
+
+@pytest.mark.parametrize(
+    ("provider", "limit"), [("line", 5000), ("zalo", 2000), ("messenger", 2000)]
+)
+def test_a_long_answer_is_split_between_lines_with_its_link_whole_and_once(
+    provider: str, limit: int, apis: StandIns
+) -> None:
+    link = "https://fairpassage.example.org/vi/chat/check/" + "x" * 300 + "/"
+    paragraphs = [f"Đoạn {n}: " + "tiền dịch vụ vượt mức trần. " * 20 for n in range(20)]
+    text = "\n\n".join([*paragraphs, link])
+    buttons = (QuickReply(label="Menu", payload="menu"),)
+    clients.send(
+        provider=provider,
+        token=getattr(payloads, f"{provider.upper()}_TOKEN"),
+        recipient="U1",
+        messages=[Outgoing(text=text, quick_replies=buttons, url=link)],
+    )
+    stand_in = getattr(apis, provider)
+    if provider == "line":
+        sent = [m for call in stand_in.calls for m in call.body["messages"]]
+    else:
+        sent = [call.body["message"] for call in stand_in.calls]
+    texts = [m["text"] for m in sent]
+    assert len(texts) > 1 and all(len(t) <= limit for t in texts)
+    assert "\n".join(texts).count(link) == 1 and link in texts[-1]  # never cut, shown once
+    assert all(t.strip() for t in texts)
+    joined = "\n".join(texts)
+    assert all(paragraph in joined for paragraph in paragraphs)  # nothing lost
+    with_buttons = [
+        m for m in sent if "quickReply" in m or "quick_replies" in m or "attachment" in m
+    ]
+    assert with_buttons == [sent[-1]]  # the buttons under the last part only

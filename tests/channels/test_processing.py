@@ -156,8 +156,8 @@ def test_state_and_text_are_encrypted_and_the_sender_id_never_stored_in_clear(
             )
             services.event_process(event_id=event.pk, respond=echo)
     conversation = Conversation.objects.get()
-    assert conversation.state == {"turns": 2, "language": "vi"}
-    assert echo.seen[1][0] == {"turns": 1, "language": "vi"}
+    assert conversation.state == {"turns": 2, "lang": "vi"}
+    assert echo.seen[1][0] == {"turns": 1, "lang": "vi"}
     assert conversation.recipient == psid
     tables = ["channels_channelevent", "channels_conversation", "channels_conversationmessage"]
     tables.append("channels_outboundmessage")
@@ -196,6 +196,7 @@ def test_unsupported_media_gets_a_polite_fixed_translated_answer(
     assert text.startswith(expected), text
 
 
+@override_settings(CHANNEL_MAX_TEXT=2000)  # an installation that reads less than LINE sends
 def test_an_oversize_message_gets_a_fixed_answer_naming_the_limit(
     client: Client,
     line_account: ChannelAccount,

@@ -8,7 +8,7 @@ import json
 import time
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from fairpassage.channels.models import ChannelAccount, ChannelEvent
 from fairpassage.channels.webhooks import sender_hash
@@ -314,6 +314,7 @@ def test_a_signed_body_that_is_not_json_is_answered_and_not_stored(
     assert not ChannelEvent.objects.exists()
 
 
+@override_settings(CHANNEL_MAX_TEXT=2000)
 def test_an_oversize_message_is_stored_as_too_long(
     client: Client, messenger_account: ChannelAccount
 ) -> None:

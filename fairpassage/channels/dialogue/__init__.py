@@ -24,7 +24,7 @@ from django.utils.translation import override
 from fairpassage.cases.models import Case
 from fairpassage.channels.dialogue import agency, common, fees, grievance, help
 from fairpassage.channels.dialogue.common import Context, Turn
-from fairpassage.channels.messages import Incoming, Outgoing
+from fairpassage.channels.messages import STATE_LANGUAGE, Incoming, Outgoing
 from fairpassage.core.errors import ApplicationError, TooManyRequests
 
 __all__ = ["Reply", "respond"]
@@ -64,7 +64,7 @@ def _linked(state: dict[str, Any]) -> int | None:
 
 
 def _state(lang: str, linked: int | None, turn: Turn | None = None) -> dict[str, Any]:
-    state: dict[str, Any] = {"v": STATE_VERSION, "lang": lang}
+    state: dict[str, Any] = {"v": STATE_VERSION, STATE_LANGUAGE: lang}
     if turn is not None and turn.flow:
         state |= {"flow": turn.flow, "step": turn.step, "data": turn.data}
     if turn is not None and turn.link_case_id is not None:
@@ -107,7 +107,7 @@ def _turn(ctx: Context, state: dict[str, Any]) -> Turn:
 
 def _language_turn(state: dict[str, Any], incoming: Incoming) -> tuple[str, list[Outgoing]] | None:
     """The language question, until the worker answers it (or asks to change language)."""
-    lang = state.get("lang")
+    lang = state.get(STATE_LANGUAGE)
     chosen = common.language_answer(incoming.text) if incoming.kind != "unsupported" else None
     asked = state.get("flow") == "language"
     if lang in common.LANGUAGES and not asked:
@@ -126,14 +126,14 @@ def respond(
     """The answer to one message. Never raises: a failure gets an apology and the menu."""
     state = state if isinstance(state, dict) else {}
     linked = _linked(state)
-    previous = str(state.get("lang") or "")
+    previous = str(state.get(STATE_LANGUAGE) or "")
     language = _language_turn(state, incoming)
     if language is not None:
         chosen, messages = language
         if not chosen:  # asked (again): remember the language so far, wait for the answer
             new = {"v": STATE_VERSION, "flow": "language"}
             if previous in common.LANGUAGES:
-                new["lang"] = previous
+                new[STATE_LANGUAGE] = previous
             if linked is not None:
                 new["linked"] = linked
             return Reply(state=new, messages=messages)
