@@ -180,6 +180,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "attachments": _private_storage("CASES_ATTACHMENT_DIR", "attachments"),
     "backups": _private_storage("BACKUP_DIR", "backups"),
+    "batch": _private_storage("BATCH_AUDIT_DIR", "batch-audits"),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -211,7 +212,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 CASES_ATTACHMENT_DIR = Path(os.environ.get("CASES_ATTACHMENT_DIR", VAR_DIR / "attachments"))
 # Backups written with `fairpassage backup --to-storage` (the "backups" storage's folder).
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
-# Batch audits' input and result tables: private, outside the web root.
+# Batch audits' input and result tables (encrypted): the folder of the "batch" storage when on
+# the filesystem; private, outside the web root.
 BATCH_AUDIT_DIR = Path(os.environ.get("BATCH_AUDIT_DIR", VAR_DIR / "batch-audits"))
 # Days the (encrypted) tables of a batch audit are kept; `fairpassage batch-purge` deletes them.
 BATCH_AUDIT_RETENTION_DAYS = int(os.environ.get("BATCH_AUDIT_RETENTION_DAYS", "30"))

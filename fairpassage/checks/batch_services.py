@@ -1,9 +1,9 @@
 """Batch audits from the browser: upload two tables, audit them in the background, download.
 
 The audit itself is the pure engine's (:func:`fairpassage.law.batch.audit_tables`); this module
-stores the uploads encrypted in a private folder (``batch_storage``), runs the engine after the
-transaction commits, as a task of the queue (``checks/tasks.py``, run by a worker process), and
-keeps the audit's progress on its row so that the page can show it.
+stores the uploads encrypted in the named storage ``batch`` (``batch_storage``), runs the engine
+after the transaction commits, as a task of the queue (``checks/tasks.py``, run by a worker
+process), and keeps the audit's progress on its row so that the page can show it.
 
 A run can die with its worker (a restart, a kill). The queue's recovery sweep marks the task
 failed and calls :func:`batch_audit_lost` (``core/queue.py``); the pages also judge a running
@@ -12,9 +12,10 @@ batch-purge``): its process is gone (same host), or neither the audit's progress
 worker's heartbeat has been seen for ``BATCH_AUDIT_STALE_SECONDS``. A failed audit can be
 started again from its page (:func:`batch_audit_restart`). Each start takes a new ``attempt``
 number; a run writes only while the row still carries its number, so a run thought dead that
-wakes up cannot overwrite the new one. Results are written to a temporary folder renamed at the
-end, and shown only once the audit is done. The tables are deleted after
-``BATCH_AUDIT_RETENTION_DAYS`` (:func:`batch_audits_purge`).
+wakes up cannot overwrite the new one. Results are written under ``<pk>/out-<attempt>/`` and
+published by the row alone: the run that marks the audit done at its attempt (one update) makes
+that attempt's tables the ones downloaded; nothing is renamed, so any storage backend will do.
+The tables are deleted after ``BATCH_AUDIT_RETENTION_DAYS`` (:func:`batch_audits_purge`).
 """
 
 from __future__ import annotations
@@ -22,11 +23,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
-import os
-import shutil
 import socket
 from collections.abc import Callable
-from pathlib import Path
 
 import polars as pl
 from django.conf import settings
@@ -53,12 +51,13 @@ ACTIVE = (BatchStatus.QUEUED, BatchStatus.RUNNING)
 Observer = Callable[[str, float], None]
 
 
-def folder_of(audit: BatchAudit) -> Path:
-    return Path(settings.BATCH_AUDIT_DIR) / str(audit.pk)
+def folder_of(audit: BatchAudit) -> str:
+    """The audit's prefix in the ``batch`` storage."""
+    return str(audit.pk)
 
 
-def _out_folder(audit: BatchAudit, attempt: int | None = None) -> Path:
-    return folder_of(audit) / f"out-{attempt or audit.attempt}"
+def _out_folder(audit: BatchAudit, attempt: int | None = None) -> str:
+    return f"{folder_of(audit)}/out-{attempt or audit.attempt}"
 
 
 this_runner = queue.this_runner
@@ -109,10 +108,10 @@ def batch_audit_start(
         language=language,
         heartbeat_at=timezone.now(),
     )
-    source = folder_of(audit) / "in"
+    source = f"{folder_of(audit)}/in"
     for name, upload in (("engagements", engagements), ("payments", payments)):
         batch_storage.seal(
-            upload.chunks(), source / f"{name}{suffixes[name]}{batch_storage.SEALED}"
+            upload.chunks(), f"{source}/{name}{suffixes[name]}{batch_storage.SEALED}"
         )
     audit_record(actor=actor, action="fee_check.batch", obj=audit, organisation=organisation)
     if background:
@@ -126,11 +125,11 @@ def _enqueue(audit: BatchAudit) -> None:
     queue.enqueue_on_commit(batch_audit_run, audit_id=audit.pk, attempt=audit.attempt)
 
 
-def _input(audit: BatchAudit, stem: str) -> tuple[Path, str] | None:
+def _input(audit: BatchAudit, stem: str) -> tuple[str, str] | None:
     for suffix in SUFFIXES:
-        path = folder_of(audit) / "in" / f"{stem}{suffix}{batch_storage.SEALED}"
-        if path.is_file():
-            return path, suffix
+        name = f"{folder_of(audit)}/in/{stem}{suffix}{batch_storage.SEALED}"
+        if batch_storage.exists(name):
+            return name, suffix
     return None
 
 
@@ -154,22 +153,23 @@ def _read_inputs(audit: BatchAudit) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 def _write_results(audit: BatchAudit, attempt: int, result: object, observer: Observer) -> None:
-    """The four tables as CSV, sealed, into ``out-<attempt>`` at once (temporary folder renamed)."""
+    """The four tables as CSV, sealed, under ``out-<attempt>/``; they are not offered until the
+    row says the audit is done at this attempt (``result_file``), so a run that dies while
+    writing leaves nothing that is ever downloaded."""
     out = _out_folder(audit, attempt)
-    temp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    shutil.rmtree(temp, ignore_errors=True)
-    try:
-        for i, name in enumerate(OUTPUT_TABLES):
-            observer(f"write {name}", 0.9 + i / 50)
-            text = getattr(result, name).write_csv()
-            batch_storage.seal([text.encode("utf-8")], temp / f"{name}.csv{batch_storage.SEALED}")
-        shutil.rmtree(out, ignore_errors=True)
-        temp.replace(out)
-    finally:
-        shutil.rmtree(temp, ignore_errors=True)
-    for other in folder_of(audit).glob("*out-*"):  # what runs that died before this one left
-        if other != out:
-            shutil.rmtree(other, ignore_errors=True)
+    batch_storage.delete_all(out)
+    for i, name in enumerate(OUTPUT_TABLES):
+        observer(f"write {name}", 0.9 + i / 50)
+        text = getattr(result, name).write_csv()
+        batch_storage.seal([text.encode("utf-8")], f"{out}/{name}.csv{batch_storage.SEALED}")
+
+
+def _drop_other_attempts(audit: BatchAudit, attempt: int) -> None:
+    """Delete what runs that died before the published ``attempt`` left."""
+    for name in batch_storage.names(folder_of(audit)):
+        part = name.split("/")[1]
+        if part.startswith("out-") and part != f"out-{attempt}":
+            batch_storage.store().delete(name)
 
 
 def batch_audit_process(
@@ -217,7 +217,10 @@ def batch_audit_process(
     fields = {"status": status, "problem": problem, "stats": stats, "heartbeat_at": timezone.now()}
     if status == BatchStatus.DONE:
         fields["fraction"] = 1.0
-    mine.update(**fields)
+    with transaction.atomic():  # publication: the row names the attempt whose tables are shown
+        published = mine.update(**fields)
+    if published and status == BatchStatus.DONE:
+        _drop_other_attempts(audit, attempt)
     return BatchAudit.objects.get(pk=pk)
 
 
@@ -348,25 +351,34 @@ def batch_audit_restart(*, actor: User, audit: BatchAudit, background: bool = Tr
     return audit
 
 
-def result_file(audit: BatchAudit, table: str) -> Path | None:
-    """The sealed result table of a finished audit, or None (read it with ``batch_storage``)."""
+def result_file(audit: BatchAudit, table: str) -> str | None:
+    """The stored name of a result table of a finished audit: only the attempt the row published
+    (``attempt`` while done), or None (read it with ``batch_storage``)."""
     if audit.status != BatchStatus.DONE or table not in OUTPUT_TABLES:
         return None
-    path = _out_folder(audit) / f"{table}.csv{batch_storage.SEALED}"
-    return path if path.is_file() else None
+    name = f"{_out_folder(audit)}/{table}.csv{batch_storage.SEALED}"
+    return name if batch_storage.exists(name) else None
 
 
 def _seal_leftovers(audit: BatchAudit) -> int:
-    """Seal clear tables an earlier version left in the audit's folder; the number sealed."""
-    folder = folder_of(audit)
-    legacy_out = folder / "out"
-    if legacy_out.is_dir() and not _out_folder(audit).exists():
-        legacy_out.replace(_out_folder(audit))
+    """Seal clear tables an earlier version left in the audit's folder (its ``out/`` becomes the
+    published attempt's); the number sealed."""
+    prefix = folder_of(audit)
+    published = _out_folder(audit)
+    has_published = bool(batch_storage.names(published))
     sealed = 0
-    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-        if path.is_file() and not path.name.startswith(".") and path.suffix != batch_storage.SEALED:
-            batch_storage.seal_in_place(path)
-            sealed += 1
+    for name in batch_storage.names(prefix):
+        base = name.rsplit("/", 1)[-1]
+        if base.startswith(".") or name.endswith(batch_storage.SEALED):
+            continue
+        target = name + batch_storage.SEALED
+        if name.startswith(f"{prefix}/out/"):
+            if has_published:
+                batch_storage.store().delete(name)
+                continue
+            target = f"{published}/{base}{batch_storage.SEALED}"
+        batch_storage.seal_in_place(name, target)
+        sealed += 1
     return sealed
 
 
@@ -383,7 +395,7 @@ def batch_audits_purge(*, now: dt.datetime | None = None) -> dict[str, int]:
     cutoff = now - dt.timedelta(days=settings.BATCH_AUDIT_RETENTION_DAYS)
     expired = BatchAudit.objects.filter(created_at__lt=cutoff, files_deleted_at__isnull=True)
     for audit in expired.exclude(status__in=ACTIVE).select_related("organisation"):
-        shutil.rmtree(folder_of(audit), ignore_errors=True)
+        batch_storage.delete_all(folder_of(audit))
         with transaction.atomic():
             BatchAudit.objects.filter(pk=audit.pk).update(files_deleted_at=now)
             audit_record(
@@ -395,16 +407,19 @@ def batch_audits_purge(*, now: dt.datetime | None = None) -> dict[str, int]:
             )
         counts["deleted"] += 1
     kept = {str(pk) for pk in BatchAudit.objects.values_list("pk", flat=True)}
-    root = Path(settings.BATCH_AUDIT_DIR)
-    for entry in sorted(root.iterdir()) if root.is_dir() else []:
-        if entry.is_dir() and entry.name.isdigit() and entry.name not in kept:
-            shutil.rmtree(entry, ignore_errors=True)  # the folder of a row that is gone
+    try:
+        folders = batch_storage.store().listdir("")[0]
+    except FileNotFoundError:  # nothing stored yet
+        folders = []
+    for entry in sorted(folders):
+        if entry.isdigit() and entry not in kept:
+            batch_storage.delete_all(entry)  # the tables of a row that is gone
     for audit in BatchAudit.objects.filter(files_deleted_at__isnull=True).exclude(
         status__in=ACTIVE
     ):
         counts["sealed"] += _seal_leftovers(audit)
-        for path in sorted(folder_of(audit).rglob(f"*{batch_storage.SEALED}")):
-            if not path.name.startswith("."):
-                batch_storage.reseal(path)
+        for name in batch_storage.names(folder_of(audit)):
+            if name.endswith(batch_storage.SEALED) and not name.rsplit("/", 1)[-1].startswith("."):
+                batch_storage.reseal(name)
                 counts["resealed"] += 1
     return counts

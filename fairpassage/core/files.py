@@ -35,6 +35,18 @@ class PrivateFolderStorage(FileSystemStorage):
     def url(self, name: str | None) -> str:
         raise ValueError("private files have no URL")
 
+    def delete(self, name: str) -> None:
+        """Delete the file, then the folders it leaves empty (an object storage has none)."""
+        super().delete(name)
+        root = Path(self.location)
+        folder = Path(self.path(name)).parent
+        while folder != root and root in folder.parents:
+            try:
+                folder.rmdir()
+            except OSError:  # not empty (or already gone): stop
+                break
+            folder = folder.parent
+
 
 def private(name: str) -> Storage:
     """The named private storage (``attachments``, ``backups``)."""
